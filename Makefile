@@ -1,0 +1,31 @@
+# Two entry points (README "Quick start"): `make demo` and `make test`. Both build .venv on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HYPOTHESIS_PROFILE ?= dev
+EXAMPLE ?= corpus/syntax-heredocs/input.Dockerfile
+
+.PHONY: demo test lint bench corpus-check
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/dfix --diff $(EXAMPLE)
+	$(VENV)/bin/dfix --write - < $(EXAMPLE) | cmp - $(EXAMPLE) && echo "round-trip: byte-identical"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check fixer tests bench
+	$(VENV)/bin/ruff format --check fixer tests bench
+	$(VENV)/bin/mypy
+
+test: lint
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(VENV)/bin/pytest
+
+bench: $(VENV)/.installed
+	$(PY) bench/bench_parse.py
+
+corpus-check: $(VENV)/.installed
+	$(PY) ../shared/tools/corpus_check.py

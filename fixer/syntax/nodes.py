@@ -1,0 +1,280 @@
+"""Immutable concrete-syntax-tree nodes that own every byte of a Dockerfile.
+
+The tree is line-shaped, because BuildKit's grammar is: a file is a sequence of physical lines
+(split on ``\\n`` only), grouped into parser directives, comments, blank lines and instructions.
+An instruction owns the physical lines of its logical line (text, continuation markers, and the
+comment and blank lines BuildKit skips inside a continuation) and the lines of its heredoc bodies.
+
+Every node prints itself back exactly (``node.code``); nothing is normalised. Semantic views
+(keyword, flags, BuildKit's values) are derived from the bytes, never stored beside them, so a
+node can not hold two disagreeing truths. Nodes change through ``with_changes(...)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Self
+
+from fixer.syntax import buildkit
+from fixer.syntax.buildkit import BuildKitNode
+from fixer.syntax.lexer import lstrip_go, match_directive
+
+
+def _directive_match(content: str) -> tuple[str, str]:
+    found = match_directive(content)
+    if found is None:  # only reachable through with_changes(content=…) on a directive
+        raise ValueError(f"not a parser directive: {content!r}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of every node: ``code`` prints it back, ``with_changes`` makes a changed copy."""
+
+    @property
+    def code(self) -> str:
+        return "".join(self._emit())
+
+    def _emit(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    @property
+    def line_count(self) -> int:
+        """Physical lines this node spans (what BuildKit counts for start/end lines)."""
+        raise NotImplementedError
+
+    def with_changes(self, **changes: object) -> Self:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class _WholeLine(Node):
+    """A physical line kept as it is: its content and its own line ending (``\\n``, ``\\r\\n``, ...)."""
+
+    content: str
+    newline: str
+
+    def _emit(self) -> Iterator[str]:
+        yield self.content
+        yield self.newline
+
+    @property
+    def line_count(self) -> int:
+        return 1
+
+
+@dataclass(frozen=True, slots=True)
+class Directive(_WholeLine):
+    """A parser directive (``# syntax=…``, ``# escape=…``, ``# check=…``) at the top of the file."""
+
+    @property
+    def name(self) -> str:
+        """The directive's key, lower-cased as BuildKit reads it."""
+        return _directive_match(self.content)[0]
+
+    @property
+    def value(self) -> str:
+        return _directive_match(self.content)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(_WholeLine):
+    """A comment line (first non-blank character ``#``), indentation included in ``content``."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlankLine(_WholeLine):
+    """A line holding only whitespace, at top level or inside a continuation."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine(Node):
+    """One physical line of an instruction's logical line.
+
+    ``text`` is what the line contributes (the first line keeps its indentation here; BuildKit
+    trims it), ``continuation`` the escape character plus trailing blanks when the logical line
+    goes on (empty on its last line), ``newline`` the line's own ending.
+    """
+
+    text: str
+    continuation: str
+    newline: str
+
+    def _emit(self) -> Iterator[str]:
+        yield self.text
+        yield self.continuation
+        yield self.newline
+
+    @property
+    def line_count(self) -> int:
+        return 1
+
+
+ContinuedLine = SourceLine | Comment | BlankLine
+"""What an instruction's logical line is made of: source lines, and the comment and blank
+lines that BuildKit skips when they sit inside a continuation."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeredocBody(Node):
+    """The body of one heredoc (``<<EOF`` … ``EOF``): raw lines and the terminator line."""
+
+    name: str
+    lines: tuple[str, ...]
+    terminator: str
+
+    def _emit(self) -> Iterator[str]:
+        yield from self.lines
+        yield self.terminator
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines) + 1
+
+    @property
+    def content(self) -> str:
+        """The body as BuildKit reports it (the terminator line excluded; tabs not yet chomped)."""
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction(Node):
+    """An instruction: its logical line (over one or more physical lines) and its heredoc bodies.
+
+    ``escape`` is the file's escape character, parse context rather than bytes (as LibCST keeps
+    its parser config): it decides how the lines join into one logical line.
+    """
+
+    lines: tuple[ContinuedLine, ...]
+    heredocs: tuple[HeredocBody, ...] = ()
+    escape: str = "\\"
+    _buildkit: BuildKitNode | None = field(default=None, compare=False, repr=False)
+
+    def _emit(self) -> Iterator[str]:
+        for line in self.lines:
+            yield from line._emit()
+        for body in self.heredocs:
+            yield from body._emit()
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines) + sum(body.line_count for body in self.heredocs)
+
+    def with_changes(self, **changes: object) -> Self:
+        # The cached BuildKit view belongs to the old bytes.
+        return dataclasses.replace(self, _buildkit=None, **changes)  # type: ignore[arg-type]
+
+    @property
+    def logical_line(self) -> str:
+        """The line BuildKit parses: source texts joined, first one left-trimmed, markers dropped."""
+        texts = [line.text for line in self.lines if isinstance(line, SourceLine)]
+        if texts:
+            texts[0] = lstrip_go(texts[0])
+        return "".join(texts)
+
+    @property
+    def buildkit(self) -> BuildKitNode:
+        """BuildKit's node for this instruction (keyword, flags, values, JSON form, ONBUILD child)."""
+        node = self._buildkit
+        if node is None:
+            node = buildkit.parse_logical_line(self.logical_line, self.escape)
+            object.__setattr__(self, "_buildkit", node)
+        return node
+
+    @property
+    def keyword(self) -> str:
+        """The instruction keyword as written (``run``, ``RUN``, ``Run`` …)."""
+        return self.buildkit.cmd
+
+    @property
+    def upper_keyword(self) -> str:
+        return self.keyword.upper()
+
+    def keyword_span(self) -> tuple[int, int] | None:
+        """Where the keyword sits in ``code``, or None when a continuation splits it (``RU\\⏎N``)."""
+        first = self.lines[0]
+        assert isinstance(first, SourceLine)  # an instruction always starts with its source line
+        start = len(first.text) - len(lstrip_go(first.text))
+        end = start + len(self.keyword)
+        return (start, end) if first.text[start:end] == self.keyword else None
+
+    def buildkit_view(self) -> dict[str, object]:
+        """BuildKit's view of this instruction, without line numbers (see ``Dockerfile.to_buildkit``)."""
+        cmd, sub_cmd, json, flags, value = buildkit.view_fields(self.buildkit)
+        return {
+            "cmd": cmd.upper(),
+            "sub_cmd": sub_cmd,
+            "json": json,
+            "flags": flags,
+            "value": value,
+            "heredocs": _heredoc_view(self),
+        }
+
+    @property
+    def trailing_newline(self) -> str:
+        """The ending of the instruction's last physical line (``""`` at end of file)."""
+        last = self.heredocs[-1] if self.heredocs else self.lines[-1]
+        if isinstance(last, HeredocBody):
+            return last.terminator[len(last.terminator.rstrip("\r\n")) :]
+        return last.newline
+
+
+TopLevel = Directive | Comment | BlankLine | Instruction
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile(Node):
+    """A whole Dockerfile: an optional UTF-8 byte-order mark and its top-level lines."""
+
+    body: tuple[TopLevel, ...]
+    bom: str = ""
+
+    def _emit(self) -> Iterator[str]:
+        yield self.bom
+        for node in self.body:
+            yield from node._emit()
+
+    @property
+    def line_count(self) -> int:
+        return sum(node.line_count for node in self.body)
+
+    @property
+    def directives(self) -> tuple[Directive, ...]:
+        return tuple(node for node in self.body if isinstance(node, Directive))
+
+    @property
+    def escape(self) -> str:
+        for directive in self.directives:
+            if directive.name == "escape":
+                return directive.value
+        return "\\"
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return tuple(node for node in self.body if isinstance(node, Instruction))
+
+    def located(self) -> Iterator[tuple[TopLevel, int, int]]:
+        """Each top-level node with its first line (1-based) and its character offset."""
+        line, offset = 1, len(self.bom)
+        for node in self.body:
+            yield node, line, offset
+            line += node.line_count
+            offset += len(node.code)
+
+    def to_buildkit(self) -> list[dict[str, object]]:
+        """The instructions as BuildKit's parser (the ``dockerfile`` package) reports them."""
+        return [
+            {**node.buildkit_view(), "start_line": line, "end_line": line + node.line_count - 1}
+            for node, line, _ in self.located()
+            if isinstance(node, Instruction)
+        ]
+
+
+def _heredoc_view(node: Instruction) -> tuple[tuple[str, str], ...]:
+    # The `dockerfile` package reads heredocs off ONBUILD's inner node, where BuildKit
+    # never puts them: the bodies are consumed, but reported empty.
+    if node.buildkit.sub is not None:
+        return ()
+    return tuple((body.name, body.content) for body in node.heredocs)

@@ -1,0 +1,35 @@
+"""Golden corpus: ``corpus/<case>/input.Dockerfile`` must fix to ``expected.Dockerfile``.
+
+A case without ``expected.Dockerfile`` must come out unchanged. Every case also runs Black's
+safety net: the output parses, and fixing it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fixer
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CASES = sorted(path.parent for path in CORPUS.glob("*/input.Dockerfile"))
+
+
+def read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(CASES) >= 5
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_golden(case: Path) -> None:
+    source = read(case / "input.Dockerfile")
+    expected_path = case / "expected.Dockerfile"
+    expected = read(expected_path) if expected_path.exists() else source
+    result = fixer.fix(source, unsafe=True)
+    assert result.output == expected
+    assert fixer.parse(result.output).code == result.output
+    assert fixer.fix(result.output, unsafe=True).output == result.output
