@@ -1,0 +1,255 @@
+"""The ``dfix`` command (ARCHITECTURE.md §4): argument handling and wiring, nothing else.
+
+    dfix [PATH...]            report findings                      exit 1 if any
+    dfix --check [PATH...]    list the fixes --write would apply   exit 1 if a file would change
+    dfix --diff [PATH...]     ... and print them as a unified diff
+    dfix --write [PATH...]    apply them in place (atomically)     exit 1 if findings remain
+    dfix [...] -              read stdin; with --write print the fixed text (unchanged input echoed)
+
+Exit 2 on a usage error or any input that cannot be read, decoded or parsed; the other inputs are
+still processed and an input that fails is never written. stdout carries only the diff, the fixed
+stdin text or the JSON document; findings, errors and the summary go to stderr.
+"""
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import fixer
+from fixer.io import SourceError, read_dockerfile, read_stream, write_atomic
+from fixer.report import FileReport, Mode, Reporter, exit_code
+
+if TYPE_CHECKING:
+    import typer
+
+STDIN = "-"
+FLAGS = {"--write": "write", "--check": "check", "--diff": "diff", "--unsafe-fixes": "unsafe_fixes"}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    paths: Sequence[str]
+    mode: Mode = Mode.REPORT
+    diff: bool = False
+    unsafe_fixes: bool = False
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    json: bool = False
+    stdin_filename: str | None = None
+
+
+def run(options: Options) -> int:
+    """Process every input, report as it goes, and return the exit code."""
+    reporter = _reporter(options)
+    reports = []
+    for report in _reports(options):
+        reporter.add(report)
+        reports.append(report)
+    reporter.finish()
+    return exit_code(reports, options.mode)
+
+
+def _reporter(options: Options) -> Reporter:
+    if options.json:
+        from fixer.report.json import JsonReporter
+
+        return JsonReporter(sys.stdout.buffer, sys.stderr, fixer.__version__)
+    from fixer.report.text import TextReporter
+
+    return TextReporter(sys.stdout.buffer, sys.stderr, options.mode, options.unsafe_fixes)
+
+
+def _reports(options: Options) -> Iterator[FileReport]:
+    if list(options.paths) == [STDIN]:
+        yield _stdin_report(options.stdin_filename or STDIN, options)
+        return
+    from fixer.discover import discover  # pathlib and pathspec: not needed for stdin
+
+    for item in discover(options.paths):
+        yield (
+            FileReport(item.path, error=item)
+            if isinstance(item, SourceError)
+            else _file_report(item, options)
+        )
+
+
+def _file_report(path: os.PathLike[str], options: Options) -> FileReport:
+    name = os.fspath(path)
+    try:
+        result = _fix(read_dockerfile(path).text, name, options)
+        written = options.mode is Mode.WRITE and result.changed
+        if written:
+            write_atomic(path, result.output)
+    except SourceError as error:
+        return FileReport(name, error=error)
+    return _report(name, result, options, written=written)
+
+
+def _stdin_report(name: str, options: Options) -> FileReport:
+    try:
+        result = _fix(read_stream(sys.stdin.buffer, name).text, name, options)
+    except SourceError as error:
+        return FileReport(name, error=error)
+    output = result.output if options.mode is Mode.WRITE else None
+    return _report(name, result, options, output=output)
+
+
+def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
+    try:
+        return fixer.fix(text, unsafe=options.unsafe_fixes, select=options.select, ignore=options.ignore)
+    except fixer.ParseError as error:
+        raise SourceError(name, error.message, error.line, error.column) from None
+
+
+def _report(
+    name: str, result: fixer.FixResult, options: Options, written: bool = False, output: str | None = None
+) -> FileReport:
+    diff = None
+    if options.diff:
+        from fixer.report.diff import unified_diff
+
+        diff = unified_diff(result.input, result.output, name)
+    return FileReport(name, result.diagnostics, result.changed, written, diff=diff, output=output)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def make_options(
+    paths: list[str],
+    *,
+    write: bool,
+    check: bool,
+    diff: bool,
+    unsafe_fixes: bool,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    output_format: Format,
+    stdin_filename: str | None,
+) -> Options:
+    """Check how the arguments combine; raise ValueError on a usage error."""
+    if write and (check or diff):
+        raise ValueError("--write cannot be combined with --check or --diff")
+    if STDIN in paths and len(paths) > 1:
+        raise ValueError("'-' (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and paths != [STDIN]:
+        raise ValueError("--stdin-filename needs '-' as the only path")
+    mode = Mode.WRITE if write else Mode.CHECK if check or diff else Mode.REPORT
+    return Options(
+        paths,
+        mode,
+        diff=diff,
+        unsafe_fixes=unsafe_fixes,
+        select=_split_codes(select),
+        ignore=_split_codes(ignore),
+        json=output_format is Format.json,
+        stdin_filename=stdin_filename,
+    )
+
+
+def _split_codes(values: list[str] | None) -> list[str] | None:
+    """``--select A,B --select C`` -> ``["A", "B", "C"]``; None when the option is absent."""
+    if values is None:
+        return None
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+def main() -> None:
+    # typer costs ~150 ms per run (import, plus a pydantic adapter built for every parameter), twice
+    # the rest of `dfix -`. An argv of only flags and paths -- what editors, pre-commit and CI pass --
+    # is parsed here; anything else (values, --help, --version, errors) goes to typer.
+    options = _simple_options(sys.argv[1:])
+    if options is None:
+        _app()(prog_name="dfix")  # parses, runs and exits
+    else:
+        sys.exit(run(options))
+
+
+def _simple_options(argv: list[str]) -> Options | None:
+    """The Options typer would build for ``argv`` when it holds only FLAGS and paths, else None."""
+    flags = dict.fromkeys(FLAGS.values(), False)
+    paths = []
+    for argument in argv:
+        if argument in FLAGS:
+            flags[FLAGS[argument]] = True
+        elif argument == STDIN or not argument.startswith("-"):
+            paths.append(argument)
+        else:
+            return None
+    try:
+        return make_options(
+            paths or ["."], **flags, select=None, ignore=None, output_format=Format.text, stdin_filename=None
+        )
+    except ValueError:
+        return None  # typer reports the usage error
+
+
+def _app() -> "typer.Typer":
+    import typer
+
+    def version_callback(value: bool) -> None:
+        if value:
+            print(f"dfix {fixer.__version__}")
+            raise typer.Exit()
+
+    def dfix(
+        paths: Annotated[
+            list[str] | None,
+            typer.Argument(metavar="PATH", help="Files and directories (default: .); '-' reads stdin."),
+        ] = None,
+        write: Annotated[
+            bool, typer.Option("--write", help="Apply the fixes in place; with '-', print the fixed text.")
+        ] = False,
+        check: Annotated[
+            bool, typer.Option("--check", help="Write nothing; exit 1 if --write would change a file.")
+        ] = False,
+        diff: Annotated[
+            bool, typer.Option("--diff", help="Like --check, and print the fixes as a unified diff.")
+        ] = False,
+        unsafe_fixes: Annotated[
+            bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
+        ] = False,
+        select: Annotated[
+            list[str] | None, typer.Option(metavar="CODES", help="Only these rules (comma-separated).")
+        ] = None,
+        ignore: Annotated[
+            list[str] | None, typer.Option(metavar="CODES", help="Skip these rules (comma-separated).")
+        ] = None,
+        output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+        stdin_filename: Annotated[
+            str | None, typer.Option(metavar="NAME", help="The name of the file read from '-', for messages.")
+        ] = None,
+        version: Annotated[
+            bool,
+            typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
+        ] = False,
+    ) -> None:
+        """Find and fix security and best-practice problems in Dockerfiles."""
+        try:
+            options = make_options(
+                paths or ["."],
+                write=write,
+                check=check,
+                diff=diff,
+                unsafe_fixes=unsafe_fixes,
+                select=select,
+                ignore=ignore,
+                output_format=output_format,
+                stdin_filename=stdin_filename,
+            )
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+        raise typer.Exit(run(options))
+
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    app.command(context_settings={"help_option_names": ["-h", "--help"]})(dfix)
+    return app
+
+
+if __name__ == "__main__":
+    main()

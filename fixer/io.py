@@ -1,0 +1,120 @@
+"""Reading and writing Dockerfiles byte-exactly.
+
+Input is decoded as strict UTF-8 with no newline translation: a BOM stays in the text as
+``'\\ufeff'`` and CRLF/LF stay as written, because the parser and every fix keep them verbatim.
+Inputs larger than ``MAX_BYTES`` (1 MiB, far above any real Dockerfile) are refused, so a stray
+log or image passed by mistake is not loaded whole; so is binary data (any NUL byte).
+Every failure is a ``SourceError`` whose ``str()`` is the ``path:line:col: message`` (or
+``path: message``) printed on stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from typing import BinaryIO
+
+MAX_BYTES = 1024 * 1024
+BOM = "\ufeff"
+
+
+class SourceError(Exception):
+    """An input dfix cannot read, decode, parse or write; ``line``/``column`` are 1-based or None."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    text: str
+
+
+def read_dockerfile(path: str | os.PathLike[str]) -> SourceFile:
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as stream:
+            return read_stream(stream, name)
+    except OSError as error:
+        raise SourceError(name, error.strerror or str(error)) from None
+
+
+def read_stream(stream: BinaryIO, name: str) -> SourceFile:
+    """Read and decode at most ``MAX_BYTES`` from ``stream`` (a file or stdin) named ``name``."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise SourceError(name, f"file too large (limit {MAX_BYTES // 1024 // 1024} MiB)")
+    return SourceFile(name, decode(data, name))
+
+
+def decode(data: bytes, name: str) -> str:
+    # NUL first: binary files are usually invalid UTF-8 too, and "binary file" is the clearer message.
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise SourceError(name, "binary file (NUL byte)", *_position(data, nul))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = f"invalid UTF-8 (byte 0x{data[error.start]:02x})"
+        raise SourceError(name, message, *_position(data, error.start)) from None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, BOM not counted) of byte ``offset``."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset].decode("utf-8", "replace")
+    if line_start == 0:
+        prefix = prefix.removeprefix(BOM)
+    return data.count(b"\n", 0, offset) + 1, len(prefix) + 1
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the existing file at ``path`` with ``text`` encoded as UTF-8, atomically.
+
+    The new content goes to a temporary file in the same directory (so ``os.replace`` is a
+    rename on one filesystem), is fsynced, takes the old file's mode and, where permitted, its
+    owner, and then replaces it: readers see the old file or the new one, never a mix.
+    A symlink is followed, so the file it points to is replaced and the link is kept.
+    """
+    try:
+        _replace(os.path.realpath(path), text.encode("utf-8"))
+    except OSError as error:
+        raise SourceError(os.fspath(path), error.strerror or str(error)) from None
+
+
+def _replace(target: str, data: bytes) -> None:
+    import tempfile  # ~5 ms to import; only --write needs it
+
+    old = os.stat(target)
+    directory, base = os.path.split(target)
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".dfix")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        _copy_owner_and_mode(old, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def _copy_owner_and_mode(old: os.stat_result, temp: str) -> None:
+    # Owner first: chown may clear set-id bits that chmod then restores.
+    if hasattr(os, "chown"):
+        with contextlib.suppress(PermissionError):
+            os.chown(temp, old.st_uid, old.st_gid)
+    os.chmod(temp, old.st_mode & 0o7777)

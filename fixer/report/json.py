@@ -1,0 +1,75 @@
+"""Machine output: one JSON document on stdout once every file is done.
+
+    {"version": "0.1.0",
+     "files": [{"path": "Dockerfile", "changed": true, "written": false, "error": null,
+                "diagnostics": [{"code": "DF601", "name": "add-local-source", "line": 3, "column": 1,
+                                 "end_line": 3, "end_column": 20, "message": "...",
+                                 "fix_title": "Replace `ADD` with `COPY`", "applicability": "safe",
+                                 "fixed": true}],
+                "diff": "--- a/Dockerfile\\n..."}]}
+
+``error`` is ``{"line", "column", "message"}`` (line and column may be null); ``applicability`` is
+``safe``, ``unsafe``, ``display`` or null (no fix); ``fixed`` means the
+fix is applied by ``--write`` (or was, in that mode); ``diff`` is present with ``--diff`` and
+``output`` (the fixed text) with ``- --write``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, BinaryIO, TextIO
+
+from fixer.api import Diagnostic
+from fixer.io import SourceError
+from fixer.report import FileReport
+
+
+class JsonReporter:
+    def __init__(self, stdout: BinaryIO, stderr: TextIO, version: str) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.version = version
+        self.files: list[dict[str, Any]] = []
+
+    def add(self, report: FileReport) -> None:
+        if report.error:  # errors reach stderr in every format, so a CI log always shows them
+            print(report.error, file=self.stderr)
+        self.files.append(file_entry(report))
+
+    def finish(self) -> None:
+        document = {"version": self.version, "files": self.files}
+        self.stdout.write(json.dumps(document, indent=2).encode("utf-8") + b"\n")
+        self.stdout.flush()
+
+
+def file_entry(report: FileReport) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "path": report.path,
+        "changed": report.changed,
+        "written": report.written,
+        "error": None if report.error is None else error_entry(report.error),
+        "diagnostics": [diagnostic_entry(d) for d in report.diagnostics],
+    }
+    extras = {"diff": report.diff, "output": report.output}
+    entry.update((key, value) for key, value in extras.items() if value is not None)
+    return entry
+
+
+def error_entry(error: SourceError) -> dict[str, Any]:
+    return {"line": error.line, "column": error.column, "message": error.message}
+
+
+def diagnostic_entry(diagnostic: Diagnostic) -> dict[str, Any]:
+    applicability = diagnostic.applicability
+    return {
+        "code": diagnostic.rule,
+        "name": diagnostic.name,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "end_line": diagnostic.end_line,
+        "end_column": diagnostic.end_column,
+        "message": diagnostic.message,
+        "fix_title": diagnostic.fix_title,
+        "applicability": applicability.label if applicability is not None else None,
+        "fixed": diagnostic.fixed,
+    }

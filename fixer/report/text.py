@@ -1,0 +1,77 @@
+"""Human output: ``path:line:col: CODE [*] message`` per finding, then a summary, all on stderr.
+
+``[*]`` marks a finding whose fix ``--write`` applies (ruff's marker). Which findings are listed
+depends on the mode (``fixer.report.Mode``).
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, TextIO
+
+from fixer.api import Applicability, Diagnostic
+from fixer.report import FileReport, Mode, listed
+
+
+def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
+    marker = "[*] " if diagnostic.fixed else ""
+    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {marker}{diagnostic.message}"
+
+
+class TextReporter:
+    def __init__(self, stdout: BinaryIO, stderr: TextIO, mode: Mode, unsafe_fixes: bool) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.mode = mode
+        self.unsafe_fixes = unsafe_fixes
+        self.reports: list[FileReport] = []
+
+    def add(self, report: FileReport) -> None:
+        self.reports.append(report)
+        if report.error:
+            print(report.error, file=self.stderr)
+        for diagnostic in listed(report, self.mode):
+            print(format_diagnostic(report.path, diagnostic), file=self.stderr)
+        for artefact in (report.diff, report.output):
+            if artefact is not None:
+                self.stdout.write(artefact.encode("utf-8"))
+
+    def finish(self) -> None:
+        self.stdout.flush()
+        for line in summary(self.reports, self.mode, self.unsafe_fixes):
+            print(line, file=self.stderr)
+
+
+def summary(reports: list[FileReport], mode: Mode, unsafe_fixes: bool) -> list[str]:
+    """The closing lines: a headline worded by mode, then hints and the error count."""
+    diagnostics = [d for r in reports for d in r.diagnostics]
+    headline = _headline(reports, mode)
+    lines = [headline] if headline else []
+    hidden = sum(d.applicability is Applicability.UNSAFE and not d.fixed for d in diagnostics)
+    if hidden and not unsafe_fixes:
+        lines.append(f"{_n(hidden, 'more fix', 'more fixes')} available with --unsafe-fixes.")
+    errors = sum(r.error is not None for r in reports)
+    if errors:
+        lines.append(f"{_n(errors, 'input')} could not be processed.")
+    return lines
+
+
+def _headline(reports: list[FileReport], mode: Mode) -> str | None:
+    diagnostics = [d for r in reports for d in r.diagnostics]
+    fixable = sum(d.fixed for d in diagnostics)
+    changed = _n(sum(r.changed for r in reports), "file")
+    if mode is Mode.REPORT and diagnostics:
+        files = _n(sum(bool(r.diagnostics) for r in reports), "file")
+        hint = f" ({fixable} fixable with --write)" if fixable else ""
+        return f"Found {_n(len(diagnostics), 'issue')} in {files}{hint}."
+    if mode is Mode.CHECK and fixable:
+        return f"Would fix {_n(fixable, 'issue')} in {changed}."
+    if mode is Mode.WRITE and diagnostics:
+        return f"Fixed {_n(fixable, 'issue')} in {changed}; {len(diagnostics) - fixable} remaining."
+    checked = sum(r.error is None for r in reports)
+    if not checked:
+        return None
+    return f"Nothing to {'fix' if mode is Mode.CHECK else 'report'} in {_n(checked, 'file')}."
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

@@ -1,0 +1,133 @@
+"""fixer.discover: which files a directory argument expands to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fixer.discover import discover, is_dockerfile_name
+from fixer.io import SourceError
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Dockerfile", True),
+        ("Containerfile", True),
+        ("api.Dockerfile", True),
+        ("api.Containerfile", True),
+        ("Dockerfile.dev", True),
+        ("Containerfile.prod", True),
+        ("Dockerfile.dockerignore", False),
+        ("api.Dockerfile.dockerignore", False),
+        ("dockerfile", False),
+        ("MyDockerfile", False),
+        ("Dockerfiles", False),
+        (".dockerignore", False),
+        ("docker-compose.yml", False),
+    ],
+)
+def test_names(name: str, expected: bool) -> None:
+    assert is_dockerfile_name(name) is expected
+
+
+def make_tree(root: Path, files: list[str], gitignores: dict[str, str]) -> None:
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("FROM a\n")
+    for directory, content in gitignores.items():
+        (root / directory).mkdir(parents=True, exist_ok=True)
+        (root / directory / ".gitignore").write_text(content)
+
+
+def found(*arguments: str) -> list[str]:
+    return [str(item) for item in discover(arguments)]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()
+    make_tree(
+        tmp_path,
+        [
+            "Dockerfile",
+            "README.md",
+            "api/Dockerfile",
+            "api/dev.Dockerfile",
+            "api/keep.Dockerfile",
+            "api/Dockerfile.dockerignore",
+            "api/deep/Containerfile.ci",
+            "build/Dockerfile",
+            "logs/Dockerfile",
+            "node_modules/pkg/Dockerfile",
+            ".venv/Dockerfile",
+            ".git/Dockerfile",
+        ],
+        {".": "build/\n/logs\n", "api": "*.Dockerfile\n!keep.Dockerfile\n"},
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_walk_honours_gitignore_and_skips_tool_dirs(repo: Path) -> None:
+    assert found(".") == ["Dockerfile", "api/Dockerfile", "api/deep/Containerfile.ci", "api/keep.Dockerfile"]
+
+
+def test_gitignore_of_ancestors_applies_to_a_subdirectory(repo: Path) -> None:
+    make_tree(repo, ["api/deep/x.Dockerfile", "api/deep/build/Dockerfile"], {})
+    # api/.gitignore ignores *.Dockerfile below it; the root's `build/` ignores any build directory.
+    assert found("api/deep") == ["api/deep/Containerfile.ci"]
+
+
+def test_deepest_gitignore_wins(repo: Path) -> None:
+    make_tree(repo, ["api/deep/build/Dockerfile"], {"api/deep": "!/build\n"})
+    assert found("api") == [
+        "api/Dockerfile",
+        "api/deep/Containerfile.ci",
+        "api/deep/build/Dockerfile",
+        "api/keep.Dockerfile",
+    ]
+
+
+def test_explicit_files_are_taken_as_given(repo: Path) -> None:
+    assert found("build/Dockerfile", "README.md") == ["build/Dockerfile", "README.md"]
+
+
+def test_each_file_once(repo: Path) -> None:
+    assert found("Dockerfile", ".", "./api")[:2] == ["Dockerfile", "api/Dockerfile"]
+    assert len(found("Dockerfile", ".", "./api")) == 4
+
+
+def test_outside_a_repository_the_walked_directory_gitignore_counts(tmp_path: Path) -> None:
+    make_tree(tmp_path, ["a/Dockerfile", "a/b/Dockerfile"], {"a": "b/\n", ".": "a/\n"})
+    assert found(str(tmp_path / "a")) == [str(tmp_path / "a" / "Dockerfile")]
+
+
+def test_missing_path_is_reported_by_reading(repo: Path) -> None:
+    assert found("missing") == ["missing"]  # a file argument; reading it reports the error
+
+
+def test_directory_without_dockerfiles_is_an_error(repo: Path) -> None:
+    (repo / "empty").mkdir()
+    (item,) = discover(["empty"])
+    assert isinstance(item, SourceError)
+    assert str(item) == "empty: no Dockerfile found"
+
+
+def test_unlistable_directory_is_an_error(repo: Path) -> None:
+    (repo / "locked").mkdir(mode=0o000)
+    if os.access(repo / "locked", os.R_OK):
+        (repo / "locked").chmod(0o755)
+        pytest.skip("this user lists directories with mode 000 (root with CAP_DAC_READ_SEARCH)")
+    try:
+        errors = [str(i) for i in discover(["."]) if isinstance(i, SourceError)]
+    finally:
+        (repo / "locked").chmod(0o755)
+    assert errors == ["locked: Permission denied"]
+
+
+def test_symlinked_directories_are_not_followed(repo: Path) -> None:
+    (repo / "loop").symlink_to(repo, target_is_directory=True)
+    assert "loop/Dockerfile" not in found(".")
