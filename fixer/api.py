@@ -1,15 +1,13 @@
-"""The library entry point for fixing: `fix(text) -> FixResult`.
-
-No rule exists yet, so a fix is a parse (which validates the input) and an echo.
-"""
+"""The library entry point for fixing: ``fix(text) -> FixResult``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic
-from fixer.syntax import parse
+from fixer.rules import select_rules
 
 __all__ = ["Applicability", "Diagnostic", "FixResult", "fix"]
 
@@ -32,6 +30,12 @@ def fix(
     ignore: Sequence[str] | None = None,
     pin: bool = False,
 ) -> FixResult:
-    """Parse `text` (raising `ParseError` if BuildKit would reject it) and apply fixes."""
-    parse(text)
-    return FixResult(input=text, output=text)
+    """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
+
+    ``diagnostics`` lists the findings fixed (``fixed=True``) and those left. ``pin`` (digest
+    pinning, the only network use) is accepted for the stable signature; no rule uses it yet.
+    """
+    rules = select_rules(select, ignore)
+    level = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    result = engine.run(text, rules, level)
+    return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)

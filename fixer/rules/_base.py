@@ -1,0 +1,91 @@
+"""What a rule is: metadata, a docstring in three parts, and ``check(ctx)`` yielding violations.
+
+A rule reads the syntax tree (and, through the context, derived facts) and yields
+``Violation``s; a violation may carry a ``Fix`` whose applicability the rule sets from facts.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import ClassVar
+
+from fixer.diagnostic import Fix
+from fixer.syntax import Dockerfile, Instruction
+
+
+class FixAvailability(Enum):
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A finding at ``text[start:end]``, with an optional fix."""
+
+    rule: type[Rule]
+    start: int
+    end: int
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An instruction with its first line (1-based) and character offset in the source."""
+
+    node: Instruction
+    line: int
+    offset: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.node.code)
+
+    @property
+    def content_end(self) -> int:
+        """The end of the instruction's text, before its final line ending."""
+        return self.end - len(self.node.trailing_newline)
+
+
+class Context:
+    """One file under analysis: its text, tree, and the facts rules share."""
+
+    def __init__(self, text: str, tree: Dockerfile) -> None:
+        self.text = text
+        self.tree = tree
+        self.instructions = [
+            Located(node, line, offset)
+            for node, line, offset in tree.located()
+            if isinstance(node, Instruction)
+        ]
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset; the BOM is not a column."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        column = offset - self._line_starts[index] + 1
+        if index == 0 and self.tree.bom:
+            column = max(1, column - len(self.tree.bom))
+        return index + 1, column
+
+
+class Rule:
+    """Base class of every rule; see ``fixer/rules/__init__.py`` for the registry."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    fix_title: ClassVar[str | None] = None
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    aliases: ClassVar[tuple[str, ...]] = ()  # hadolint / Trivy / Checkov ids
+    buildkit_check: ClassVar[str | None] = None  # the BuildKit check this rule mirrors, if any
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        raise NotImplementedError
+
+    def violation(self, start: int, end: int, message: str, fix: Fix | None = None) -> Violation:
+        return Violation(type(self), start, end, message, fix)
