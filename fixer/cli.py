@@ -5,15 +5,21 @@
     dfix --diff [PATH...]     ... and print them as a unified diff
     dfix --write [PATH...]    apply them in place (atomically)     exit 1 if findings remain
     dfix [...] -              read stdin; with --write print the fixed text (unchanged input echoed)
+    dfix rules [--format F]   list the rules: code, name, fix availability, summary
+    dfix explain RULE         print a rule's documentation (RULE: code, name or alias)
+
+``rules`` and ``explain`` are subcommands only as the first argument: a directory literally named
+``rules`` is passed as ``./rules`` (or after a flag: ``dfix --check rules``).
 
 Exit 2 on a usage error or any input that cannot be read, decoded or parsed; the other inputs are
 still processed and an input that fails is never written. stdout carries only the diff, the fixed
-stdin text or the JSON document; findings, errors and the summary go to stderr.
+stdin text, the JSON document, or what `rules` and `explain` print; findings, errors and the summary
+go to stderr.
 """
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     import typer
 
 STDIN = "-"
+SUBCOMMANDS = ("rules", "explain")
 FLAGS = {"--write": "write", "--check": "check", "--diff": "diff", "--unsafe-fixes": "unsafe_fixes"}
 
 
@@ -159,15 +166,61 @@ def _split_codes(values: list[str] | None) -> list[str] | None:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
+def list_rules(output_format: Format) -> int:
+    """``dfix rules``: the registry on stdout, as a table or JSON."""
+    from fixer.report.rules import rules_json, rules_table
+    from fixer.rules import RULES
+
+    text = rules_json(RULES) if output_format is Format.json else rules_table(RULES)
+    return _print(text)
+
+
+def explain(selector: str) -> int:
+    """``dfix explain RULE``: one rule's documentation on stdout; exit 2 if nothing is called that."""
+    from fixer.report.rules import explanation
+    from fixer.rules import by_code
+
+    rule = by_code(selector)
+    if rule is None:
+        print(f"dfix explain: unknown rule {selector!r} (`dfix rules` lists them)", file=sys.stderr)
+        return 2
+    return _print(explanation(rule))
+
+
+def _print(text: str) -> int:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
 def main() -> None:
     # typer costs ~150 ms per run (import, plus a pydantic adapter built for every parameter), twice
     # the rest of `dfix -`. An argv of only flags and paths -- what editors, pre-commit and CI pass --
-    # is parsed here; anything else (values, --help, --version, errors) goes to typer.
-    options = _simple_options(sys.argv[1:])
+    # is parsed here; anything else (values, --help, --version, errors) goes to typer. The same for
+    # the subcommands: their plain forms run directly, the rest (--help, errors) through typer.
+    argv = sys.argv[1:]
+    if argv and argv[0] in SUBCOMMANDS:
+        command, args = argv[0], argv[1:]
+        code = _simple_subcommand(command, args)
+        if code is None:
+            _subcommand_app(command)(args=args, prog_name=f"dfix {command}")  # parses, runs and exits
+        sys.exit(code)
+    options = _simple_options(argv)
     if options is None:
         _app()(prog_name="dfix")  # parses, runs and exits
     else:
         sys.exit(run(options))
+
+
+def _simple_subcommand(command: str, args: list[str]) -> int | None:
+    """Run ``dfix rules [--format F]`` or ``dfix explain RULE`` and return the exit code; else None."""
+    if command == "explain":
+        return explain(args[0]) if len(args) == 1 and not args[0].startswith("-") else None
+    if not args:
+        return list_rules(Format.text)
+    if len(args) == 2 and args[0] == "--format" and args[1] in Format.__members__:
+        return list_rules(Format(args[1]))
+    return None
 
 
 def _simple_options(argv: list[str]) -> Options | None:
@@ -246,8 +299,45 @@ def _app() -> "typer.Typer":
             raise typer.BadParameter(str(error)) from None
         raise typer.Exit(run(options))
 
+    return _single_command_app(dfix, epilog=EPILOG)
+
+
+EPILOG = (
+    "\b\nOther commands:\n"
+    "  dfix rules [--format json]  list the rules\n"
+    "  dfix explain RULE           explain one (RULE: code, name or alias, e.g. DF601, DL3020)\n"
+    "A directory named `rules` or `explain` is passed as ./rules, ./explain."
+)
+
+
+def _subcommand_app(command: str) -> "typer.Typer":
+    import typer
+
+    def rules(
+        output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    ) -> None:
+        """List the rules: code, name, fix availability and summary."""
+        raise typer.Exit(list_rules(output_format))
+
+    def explain_rule(
+        rule: Annotated[
+            str,
+            typer.Argument(
+                metavar="RULE", help="A rule code, name or alias (DF601, add-local-source, DL3020)."
+            ),
+        ],
+    ) -> None:
+        """Explain a rule: what it finds, why it matters, an example, and how safe its fix is."""
+        raise typer.Exit(explain(rule))
+
+    return _single_command_app(rules if command == "rules" else explain_rule)
+
+
+def _single_command_app(command: Callable[..., None], epilog: str | None = None) -> "typer.Typer":
+    import typer
+
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-    app.command(context_settings={"help_option_names": ["-h", "--help"]})(dfix)
+    app.command(epilog=epilog, context_settings={"help_option_names": ["-h", "--help"]})(command)
     return app
 
 

@@ -1,13 +1,18 @@
-"""The dfix command through its real entry points, in a subprocess.
+"""The dfix command through its real entry points, in a subprocess, with the real rules.
 
 Every test taking ``dfix`` runs twice: through the installed console script and through
-``python -m fixer.cli``. No rule exists yet, so the paths that need findings (exit 1, diffs,
-writes) run through ``fake``: the same ``main`` with ``fixer.fix`` replaced by the toy rules of
-``tests/fake_rules.py``.
+``python -m fixer.cli``. The findings come from DF601 add-local-source, which has each kind of
+finding the CLI must handle:
+
+- a safe fix: ``ADD app.py /app/`` becomes ``COPY app.py /app/``;
+- an unsafe fix (``--unsafe-fixes``): ``ADD src /x`` (``src`` may be an archive ADD unpacks);
+- no fix: ``AD\\`` + newline + ``D a.txt /x``, a keyword split by a continuation, is reported but
+  no edit can be placed.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -23,9 +28,22 @@ import pytest
 
 import fixer
 from fixer.io import MAX_BYTES
+from fixer.rules import RULES
+from fixer.rules.add_local_source import AddLocalSource
 
-TESTS = Path(__file__).parent
 CLEAN = b"FROM alpine:3.19\nRUN echo hi\n"
+# DF601 add-local-source, one instruction per kind of finding.
+SAFE = b"ADD app.py /app/\n"  # safe fix
+SAFE_FIXED = b"COPY app.py /app/\n"
+UNSAFE = b"ADD src /x\n"  # unsafe fix
+UNSAFE_FIXED = b"COPY src /x\n"
+NO_FIX = b"AD\\\nD a.txt /x\n"  # reported, but no edit can be placed
+MESSAGE = "`ADD` of local sources: `COPY` does the same"
+FIX_TITLE = "Replace `ADD` with `COPY`"
+
+
+def finding(path: str, line: int, fixed: bool = False) -> str:
+    return f"{path}:{line}:1: DF601 {'[*] ' if fixed else ''}{MESSAGE}"
 
 
 @dataclass(frozen=True)
@@ -46,10 +64,10 @@ class Result:
 Runner = Callable[..., Result]
 
 
-def runner(command: list[str], env: dict[str, str] | None = None) -> Runner:
+def runner(command: list[str]) -> Runner:
     def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> Result:
         done = subprocess.run(
-            [*command, *args], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=60, check=False
+            [*command, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60, check=False
         )
         return Result(done.returncode, done.stdout, done.stderr.decode())
 
@@ -68,12 +86,6 @@ def dfix(request: pytest.FixtureRequest) -> Runner:
     if request.param == "console-script":
         return runner(console_script())
     return runner([sys.executable, "-m", "fixer.cli"])
-
-
-@pytest.fixture
-def fake() -> Runner:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    return runner([sys.executable, "-c", "import fake_rules; from fixer.cli import main; main()"], env)
 
 
 def write(directory: Path, name: str, data: bytes) -> Path:
@@ -289,143 +301,197 @@ def test_discovery_honours_gitignore(dfix: Runner, tmp_path: Path) -> None:
     ]
 
 
-# --- findings and fixes (toy rules) ----------------------------------------------------------------
+# --- findings and fixes (DF601 add-local-source) -----------------------------------------------
 
 
-def test_report_lists_findings_and_exits_1(fake: Runner, tmp_path: Path) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"from a\nRUN sshd\n"))
-    result = fake("Dockerfile", cwd=tmp_path)
+def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None:
+    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + UNSAFE + NO_FIX))
+    result = dfix("Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
     assert result.messages == [
-        "Dockerfile:1:1: DF901 [*] keyword-case here",
-        "Dockerfile:2:1: DF601 sshd here",
-        "Found 2 issues in 1 file (1 fixable with --write).",
+        finding("Dockerfile", 2, fixed=True),
+        finding("Dockerfile", 3),
+        finding("Dockerfile", 4),
+        "Found 3 issues in 1 file (1 fixable with --write).",
+        "1 more fix available with --unsafe-fixes.",
     ]
     assert snapshot(tmp_path / "Dockerfile") == before
 
 
-def test_check_exits_1_when_a_file_would_change(fake: Runner, tmp_path: Path) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"from a\nRUN sshd\n"))
+def test_check_exits_1_when_a_file_would_change(dfix: Runner, tmp_path: Path) -> None:
+    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX))
     write(tmp_path, "clean.Dockerfile", CLEAN)
-    result = fake("--check", ".", cwd=tmp_path)
+    result = dfix("--check", ".", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
-    assert result.messages == ["Dockerfile:1:1: DF901 [*] keyword-case here", "Would fix 1 issue in 1 file."]
+    assert result.messages == [finding("Dockerfile", 2, fixed=True), "Would fix 1 issue in 1 file."]
     assert snapshot(tmp_path / "Dockerfile") == before
 
 
-def test_check_ignores_findings_without_a_fix(fake: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "Dockerfile", b"FROM a\nRUN sshd\n")
-    result = fake("--check", "Dockerfile", cwd=tmp_path)
+def test_check_ignores_findings_without_a_fix(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, "Dockerfile", b"FROM a\n" + NO_FIX)
+    result = dfix("--check", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.messages) == (0, ["Nothing to fix in 1 file."])
 
 
 @pytest.mark.parametrize("mode", [["--diff"], ["--check", "--diff"]])
 def test_diff_keeps_line_endings_and_marks_no_final_newline(
-    fake: Runner, tmp_path: Path, mode: list[str]
+    dfix: Runner, tmp_path: Path, mode: list[str]
 ) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"from a\r\nRUN b\r\nfrom c"))
-    result = fake(*mode, "Dockerfile", cwd=tmp_path)
+    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\r\nADD app.py /app/\r\nRUN b\r\nADD c.txt /c"))
+    result = dfix(*mode, "Dockerfile", cwd=tmp_path)
     assert result.code == 1
     assert result.stdout == (
         b"--- a/Dockerfile\n"
         b"+++ b/Dockerfile\n"
-        b"@@ -1,3 +1,3 @@\n"
-        b"-from a\r\n"
-        b"+FROM a\r\n"
+        b"@@ -1,4 +1,4 @@\n"
+        b" FROM a\r\n"
+        b"-ADD app.py /app/\r\n"
+        b"+COPY app.py /app/\r\n"
         b" RUN b\r\n"
-        b"-from c\n"
+        b"-ADD c.txt /c\n"
         b"\\ No newline at end of file\n"
-        b"+FROM c\n"
+        b"+COPY c.txt /c\n"
         b"\\ No newline at end of file\n"
     )
     assert result.messages[-1] == "Would fix 2 issues in 1 file."
     assert snapshot(tmp_path / "Dockerfile") == before
 
 
-def test_diff_applies_with_patch(fake: Runner, tmp_path: Path) -> None:
+def test_diff_applies_with_patch(dfix: Runner, tmp_path: Path) -> None:
     patch = shutil.which("patch")
     if patch is None:
         pytest.skip("no patch(1) on PATH")
-    original = b"\xef\xbb\xbf# x\r\nfrom a\r\nRUN b\n\nfrom c"
+    original = b"\xef\xbb\xbfADD a.txt /x\r\nFROM a\r\nRUN b\n\nadd c.txt /c"
     write(tmp_path, "Dockerfile", original)
-    diff = fake("--diff", "Dockerfile", cwd=tmp_path).stdout
+    diff = dfix("--diff", "Dockerfile", cwd=tmp_path).stdout
     subprocess.run([patch, "-p1", "--binary"], input=diff, cwd=tmp_path, check=True, capture_output=True)
-    assert (tmp_path / "Dockerfile").read_bytes() == b"\xef\xbb\xbf# x\r\nFROM a\r\nRUN b\n\nFROM c"
+    assert (
+        tmp_path / "Dockerfile"
+    ).read_bytes() == b"\xef\xbb\xbfCOPY a.txt /x\r\nFROM a\r\nRUN b\n\ncopy c.txt /c"
 
 
-def test_write_applies_fixes_keeping_bytes_and_mode(fake: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nfrom a\r\nRUN b")
+def test_write_applies_fixes_keeping_bytes_and_mode(dfix: Runner, tmp_path: Path) -> None:
+    path = write(tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nFROM a\r\nADD app.py /app/\r\nRUN b")
     path.chmod(0o751)
-    result = fake("--write", "Dockerfile", cwd=tmp_path)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout, result.messages) == (
         0,
         b"",
         ["Fixed 1 issue in 1 file; 0 remaining."],
     )
-    assert path.read_bytes() == b"\xef\xbb\xbf# c\r\nFROM a\r\nRUN b"
+    assert path.read_bytes() == b"\xef\xbb\xbf# c\r\nFROM a\r\nCOPY app.py /app/\r\nRUN b"
     assert path.stat().st_mode & 0o7777 == 0o751
-    assert fake("--check", "Dockerfile", cwd=tmp_path).code == 0
+    assert dfix("--check", "Dockerfile", cwd=tmp_path).code == 0
 
 
-def test_write_exits_1_when_findings_remain(fake: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"from a\nRUN sshd\n")
-    result = fake("--write", "Dockerfile", cwd=tmp_path)
+def test_write_on_crlf_file_changes_only_the_keyword(dfix: Runner, tmp_path: Path) -> None:
+    original = (
+        b"# syntax=docker/dockerfile:1\r\n"
+        b"FROM alpine:3.19\r\n"
+        b"RUN apk add curl \\\r\n"
+        b"    && echo ADD\r\n"
+        b"\r\n"
+        b"ADD --chown=1:1 \\\r\n"
+        b"    app.py \\\r\n"
+        b"    /app/\r\n"
+        b"RUN <<EOF\r\n"
+        b"echo hi\r\n"
+        b"EOF\r\n"
+        b'CMD ["sh"]\r\n'
+    )
+    path = write(tmp_path, "Dockerfile", original)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
+    assert (result.code, result.messages) == (0, ["Fixed 1 issue in 1 file; 0 remaining."])
+    after = path.read_bytes()
+    assert after == original.replace(b"\r\nADD ", b"\r\nCOPY ")
+    assert after.count(b"\r\n") == original.count(b"\r\n")
+    assert b"\n" not in after.replace(b"\r\n", b"")
+
+
+def test_write_exits_1_when_findings_remain(dfix: Runner, tmp_path: Path) -> None:
+    path = write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 1
-    assert result.messages == ["Dockerfile:2:1: DF601 sshd here", "Fixed 1 issue in 1 file; 1 remaining."]
-    assert path.read_bytes() == b"FROM a\nRUN sshd\n"
+    assert result.messages == [finding("Dockerfile", 3), "Fixed 1 issue in 1 file; 1 remaining."]
+    assert path.read_bytes() == b"FROM a\n" + SAFE_FIXED + NO_FIX
 
 
-def test_write_processes_the_other_files_when_one_fails(fake: Runner, tmp_path: Path) -> None:
-    bad = snapshot(write(tmp_path, "bad.Dockerfile", b"from a\nRUN <<EOF\n"))
-    good = write(tmp_path, "good.Dockerfile", b"from a\n")
-    result = fake("--write", "bad.Dockerfile", "good.Dockerfile", cwd=tmp_path)
+def test_write_processes_the_other_files_when_one_fails(dfix: Runner, tmp_path: Path) -> None:
+    bad = snapshot(write(tmp_path, "bad.Dockerfile", b"FROM a\n" + SAFE + b"RUN <<EOF\n"))
+    good = write(tmp_path, "good.Dockerfile", b"FROM a\n" + SAFE)
+    result = dfix("--write", "bad.Dockerfile", "good.Dockerfile", cwd=tmp_path)
     assert result.code == 2
     assert re.fullmatch("bad.Dockerfile:" + HEREDOC_ERROR, result.messages[0])
     assert snapshot(tmp_path / "bad.Dockerfile") == bad
-    assert good.read_bytes() == b"FROM a\n"
+    assert good.read_bytes() == b"FROM a\n" + SAFE_FIXED
 
 
-def test_stdin_write_prints_the_fixed_text(fake: Runner) -> None:
-    result = fake("-", "--write", stdin=b"from a\r\nRUN sshd")
-    assert (result.code, result.stdout) == (1, b"FROM a\r\nRUN sshd")
-    assert result.messages[0] == "-:2:1: DF601 sshd here"
+def test_stdin_write_prints_the_fixed_text(dfix: Runner) -> None:
+    result = dfix("-", "--write", stdin=b"FROM a\r\nADD app.py /app/\r\nAD\\\r\nD a.txt /x")
+    assert (result.code, result.stdout) == (1, b"FROM a\r\nCOPY app.py /app/\r\nAD\\\r\nD a.txt /x")
+    assert result.messages[0] == finding("-", 3)
 
 
-def test_stdin_diff_uses_the_stdin_filename(fake: Runner) -> None:
-    result = fake("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"from a\n")
+def test_stdin_diff_uses_the_stdin_filename(dfix: Runner) -> None:
+    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a\n" + SAFE)
     assert result.code == 1
     assert result.stdout.startswith(b"--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
-    assert result.messages[0] == "svc/Dockerfile:1:1: DF901 [*] keyword-case here"
+    assert result.messages[0] == finding("svc/Dockerfile", 2, fixed=True)
 
 
-def test_unsafe_fixes(fake: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"FROM a\nUSER root\n")
-    result = fake("--write", "Dockerfile", cwd=tmp_path)
-    assert result.code == 1
-    assert result.messages[-1] == "1 more fix available with --unsafe-fixes."
-    result = fake("--write", "--unsafe-fixes", "Dockerfile", cwd=tmp_path)
-    assert (result.code, path.read_bytes()) == (0, b"FROM a\n")
+def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
+    path = write(tmp_path, "Dockerfile", b"FROM a\n" + UNSAFE)
+    assert dfix("--check", "Dockerfile", cwd=tmp_path).code == 0
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
+    assert (result.code, path.read_bytes()) == (1, b"FROM a\n" + UNSAFE)
+    assert result.messages == [
+        finding("Dockerfile", 2),
+        "Fixed 0 issues in 0 files; 1 remaining.",
+        "1 more fix available with --unsafe-fixes.",
+    ]
+    result = dfix("--check", "--unsafe-fixes", "Dockerfile", cwd=tmp_path)
+    assert (result.code, result.messages) == (
+        1,
+        [finding("Dockerfile", 2, fixed=True), "Would fix 1 issue in 1 file."],
+    )
+    result = dfix("--write", "--unsafe-fixes", "Dockerfile", cwd=tmp_path)
+    assert (result.code, path.read_bytes()) == (0, b"FROM a\n" + UNSAFE_FIXED)
 
 
 @pytest.mark.parametrize(
-    ("args", "codes"),
+    ("args", "found"),
     [
-        pytest.param([], ["DF901", "DF301", "DF601"], id="all"),
-        pytest.param(["--select", "DF601"], ["DF601"], id="select"),
-        pytest.param(["--select", "DF601,DF901"], ["DF901", "DF601"], id="select-comma"),
-        pytest.param(["--select", "DF601", "--select", "DF301"], ["DF301", "DF601"], id="select-repeated"),
-        pytest.param(["--ignore", "DF901, DF601"], ["DF301"], id="ignore"),
+        pytest.param([], True, id="all"),
+        pytest.param(["--select", "DF601"], True, id="select-code"),
+        pytest.param(["--select", "DF6"], True, id="select-prefix"),
+        pytest.param(["--select", "add-local-source"], True, id="select-name"),
+        pytest.param(["--select", "DL3020"], True, id="select-alias"),
+        pytest.param(["--select", "ckv_docker_4"], True, id="select-alias-any-case"),
+        pytest.param(["--select", "DF999"], False, id="select-other"),
+        pytest.param(["--select", "DF999,DF601"], True, id="select-comma"),
+        pytest.param(["--select", "DF999", "--select", "DL3020"], True, id="select-repeated"),
+        pytest.param(["--ignore", "DF601"], False, id="ignore-code"),
+        pytest.param(["--ignore", "add-local-source"], False, id="ignore-name"),
+        pytest.param(["--ignore", "DL3020"], False, id="ignore-alias"),
+        pytest.param(["--ignore", "DF999, DS-0005"], False, id="ignore-comma"),
+        pytest.param(["--ignore", "DF999"], True, id="ignore-other"),
+        pytest.param(["--select", "DF601", "--ignore", "DL3020"], False, id="select-then-ignore"),
     ],
 )
-def test_select_and_ignore_reach_the_rules(fake: Runner, args: list[str], codes: list[str]) -> None:
-    result = fake("-", "--format", "json", *args, stdin=b"from a\nUSER root\nRUN sshd\n")
-    assert [d["code"] for d in result.json()["files"][0]["diagnostics"]] == codes
+def test_select_and_ignore_reach_the_rules(dfix: Runner, args: list[str], found: bool) -> None:
+    text = b"FROM a\n" + SAFE + UNSAFE + NO_FIX
+    result = dfix("-", "--format", "json", *args, stdin=text)
+    assert [d["code"] for d in result.json()["files"][0]["diagnostics"]] == ["DF601"] * 3 * found
+    result = dfix("-", "--write", *args, stdin=text)
+    assert (result.code, result.stdout) == (
+        (1, b"FROM a\n" + SAFE_FIXED + UNSAFE + NO_FIX) if found else (0, text)
+    )
 
 
-def test_json_document(fake: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "Dockerfile", b"from a\nRUN sshd\n")
+def test_json_document(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
     write(tmp_path, "bin.Dockerfile", b"\x00")
-    result = fake("--format", "json", "--diff", "Dockerfile", "bin.Dockerfile", cwd=tmp_path)
+    result = dfix("--format", "json", "--diff", "Dockerfile", "bin.Dockerfile", cwd=tmp_path)
     assert result.code == 2
     assert result.messages == ["bin.Dockerfile:1:1: binary file (NUL byte)"]
     document = result.json()
@@ -438,31 +504,34 @@ def test_json_document(fake: Runner, tmp_path: Path) -> None:
             "error": None,
             "diagnostics": [
                 {
-                    "code": "DF901",
-                    "name": "keyword-case",
-                    "line": 1,
+                    "code": "DF601",
+                    "name": "add-local-source",
+                    "line": 2,
                     "column": 1,
-                    "end_line": None,
-                    "end_column": None,
-                    "message": "keyword-case here",
-                    "fix_title": None,
+                    "end_line": 2,
+                    "end_column": 17,
+                    "message": MESSAGE,
+                    "fix_title": FIX_TITLE,
                     "applicability": "safe",
                     "fixed": True,
                 },
                 {
                     "code": "DF601",
-                    "name": "sshd",
-                    "line": 2,
+                    "name": "add-local-source",
+                    "line": 3,
                     "column": 1,
-                    "end_line": None,
-                    "end_column": None,
-                    "message": "sshd here",
+                    "end_line": 4,
+                    "end_column": 11,
+                    "message": MESSAGE,
                     "fix_title": None,
                     "applicability": None,
                     "fixed": False,
                 },
             ],
-            "diff": "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,2 +1,2 @@\n-from a\n+FROM a\n RUN sshd\n",
+            "diff": (
+                "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,4 +1,4 @@\n"
+                " FROM a\n-ADD app.py /app/\n+COPY app.py /app/\n AD\\\n D a.txt /x\n"
+            ),
         },
         {
             "path": "bin.Dockerfile",
@@ -474,9 +543,32 @@ def test_json_document(fake: Runner, tmp_path: Path) -> None:
     ]
 
 
-def test_json_stdin_write_carries_the_output(fake: Runner) -> None:
-    result = fake("-", "--write", "--format", "json", stdin=b"from a\r\n")
-    assert (result.code, result.json()["files"][0]["output"]) == (0, "FROM a\r\n")
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
+    args = ["--unsafe-fixes"] if unsafe else []
+    result = dfix("-", "--write", "--format", "json", *args, stdin=b"FROM a\n" + UNSAFE)
+    (entry,) = result.json()["files"]
+    (diagnostic,) = entry["diagnostics"]
+    assert (result.code, entry["changed"], entry["output"]) == (
+        (0, True, "FROM a\nCOPY src /x\n") if unsafe else (1, False, "FROM a\nADD src /x\n")
+    )
+    assert diagnostic == {
+        "code": "DF601",
+        "name": "add-local-source",
+        "line": 2,
+        "column": 1,
+        "end_line": 2,
+        "end_column": 11,
+        "message": MESSAGE,
+        "fix_title": FIX_TITLE,
+        "applicability": "unsafe",
+        "fixed": unsafe,
+    }
+
+
+def test_json_stdin_write_carries_the_output(dfix: Runner) -> None:
+    result = dfix("-", "--write", "--format", "json", stdin=b"ADD app.py /app/\r\n")
+    assert (result.code, result.json()["files"][0]["output"]) == (0, "COPY app.py /app/\r\n")
 
 
 @pytest.mark.parametrize(
@@ -491,25 +583,148 @@ def test_json_stdin_write_carries_the_output(fake: Runner) -> None:
         ["--write", "--unsafe-fixes", "Dockerfile"],
     ],
 )
-def test_flags_only_argv_matches_typer(fake: Runner, tmp_path: Path, args: list[str]) -> None:
+def test_flags_only_argv_matches_typer(dfix: Runner, tmp_path: Path, args: list[str]) -> None:
     # main() parses an argv of only flags and paths itself; `--format text` sends the same to typer.
     results = []
     for parser, extra in [("own", []), ("typer", ["--format", "text"])]:
-        write(tmp_path / parser, "Dockerfile", b"from a\r\nUSER root\nRUN sshd")
-        results.append(fake(*args, *extra, stdin=b"from a\nUSER root\n", cwd=tmp_path / parser))
+        write(tmp_path / parser, "Dockerfile", b"FROM a\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n"))
+        results.append(dfix(*args, *extra, stdin=b"FROM a\n" + SAFE + UNSAFE, cwd=tmp_path / parser))
         results.append((tmp_path / parser / "Dockerfile").read_bytes())
     assert results[0] == results[2]
     assert results[1] == results[3]
 
 
-def test_stdin_run_skips_heavy_imports() -> None:
-    # Cold start of `dfix -` (editor and pre-commit integrations) stays near the parser's own import.
+@pytest.mark.parametrize(
+    ("argv", "stdin"),
+    [
+        pytest.param(["-", "--write"], CLEAN, id="stdin"),
+        pytest.param(["rules"], b"", id="rules"),
+        pytest.param(["rules", "--format", "json"], b"", id="rules-json"),
+        pytest.param(["explain", "DL3020"], b"", id="explain"),
+    ],
+)
+def test_plain_runs_skip_heavy_imports(argv: list[str], stdin: bytes) -> None:
+    # Cold start of `dfix -` (editor and pre-commit integrations) stays near the parser's own import;
+    # the subcommands' plain forms skip typer too.
     code = (
-        "import sys; sys.argv = ['dfix', '-', '--write']\n"
+        f"import sys; sys.argv = ['dfix', *{argv!r}]\n"
         "from fixer.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ['typer', 'pydantic', 'pathspec', 'difflib', 'tempfile']\n"
         "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
     )
-    result = runner([sys.executable, "-c", code])(stdin=CLEAN)
-    assert (result.stdout, result.messages[-1]) == (CLEAN, "[]")
+    result = runner([sys.executable, "-c", code])(stdin=stdin)
+    assert result.messages[-1] == "[]"
+    if stdin:
+        assert result.stdout == stdin
+
+
+# --- dfix rules, dfix explain -------------------------------------------------------------------
+
+
+def test_rules_table(dfix: Runner) -> None:
+    result = dfix("rules")
+    assert (result.code, result.stderr) == (0, "")
+    header, *rows = result.stdout.decode().splitlines()
+    assert header.split() == ["Code", "Name", "Fix", "Summary"]
+    assert len(rows) == len(RULES)
+    for row, rule in zip(rows, RULES, strict=True):
+        assert row.split(maxsplit=3) == [rule.code, rule.name, rule.fix_availability.value, rule.summary]
+    assert rows[RULES.index(AddLocalSource)].split(maxsplit=3) == [
+        "DF601",
+        "add-local-source",
+        "sometimes",
+        "`ADD` copies local files: use `COPY`",
+    ]
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], ["--format=json"]], ids=["own-parser", "typer"])
+def test_rules_json(dfix: Runner, args: list[str]) -> None:
+    result = dfix("rules", *args)
+    assert (result.code, result.stderr) == (0, "")
+    entries = json.loads(result.stdout)
+    assert [e["code"] for e in entries] == [rule.code for rule in RULES]
+    (entry,) = (e for e in entries if e["code"] == "DF601")
+    assert entry == {
+        "code": "DF601",
+        "name": "add-local-source",
+        "summary": "`ADD` copies local files: use `COPY`",
+        "aliases": ["DL3020", "DS-0005", "CKV_DOCKER_4"],
+        "fix_availability": "sometimes",
+        "fix_title": FIX_TITLE,
+        "buildkit_check": None,
+        "explanation": inspect.cleandoc(AddLocalSource.__doc__ or ""),
+    }
+
+
+def test_rules_text_through_typer_matches(dfix: Runner) -> None:
+    assert dfix("rules", "--format=text") == dfix("rules")
+
+
+@pytest.mark.parametrize(
+    "selector", ["DF601", "df601", "add-local-source", "DL3020", "DS-0005", "CKV_DOCKER_4"]
+)
+def test_explain(dfix: Runner, selector: str) -> None:
+    result = dfix("explain", selector)
+    assert (result.code, result.stderr) == (0, "")
+    text = result.stdout.decode()
+    header, docs = text.split("\n\n## What it does\n", 1)
+    assert header.splitlines() == [
+        "# add-local-source (DF601)",
+        "",
+        "`ADD` copies local files: use `COPY`",
+        "",
+        "Aliases: DL3020, DS-0005, CKV_DOCKER_4",
+        f"Fix is sometimes available: {FIX_TITLE}",
+    ]
+    assert "## What it does\n" + docs == inspect.cleandoc(AddLocalSource.__doc__ or "") + "\n"
+    for section in ("What it does", "Why is this bad?", "Example", "Fix safety", "References"):
+        assert f"\n## {section}\n" in text  # dedented: every heading starts its line
+    assert "\n    " not in text
+
+
+@pytest.mark.parametrize("selector", ["DF999", "DF6", "add", ""])
+def test_explain_unknown_rule_exits_2(dfix: Runner, selector: str) -> None:
+    result = dfix("explain", selector)
+    assert (result.code, result.stdout) == (2, b"")
+    assert result.messages == [f"dfix explain: unknown rule {selector!r} (`dfix rules` lists them)"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["explain"], id="explain-without-rule"),
+        pytest.param(["explain", "DF601", "DL3020"], id="explain-two-rules"),
+        pytest.param(["explain", "--bogus"], id="explain-unknown-option"),
+        pytest.param(["rules", "--format", "xml"], id="rules-unknown-format"),
+        pytest.param(["rules", "Dockerfile"], id="rules-with-path"),
+    ],
+)
+def test_subcommand_usage_error_exits_2(dfix: Runner, args: list[str]) -> None:
+    result = dfix(*args)
+    assert (result.code, result.stdout) == (2, b"")
+    assert f"Usage: dfix {args[0]}" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "option"), [("rules", "--format"), ("explain", "RULE")])
+def test_subcommand_help(dfix: Runner, command: str, option: str) -> None:
+    result = dfix(command, "--help")
+    assert result.code == 0
+    assert f"Usage: dfix {command}".encode() in result.stdout
+    assert option.encode() in result.stdout
+
+
+def test_help_lists_the_subcommands(dfix: Runner) -> None:
+    stdout = dfix("--help").stdout
+    assert b"dfix rules" in stdout
+    assert b"dfix explain RULE" in stdout
+    assert b"./rules" in stdout
+
+
+def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None:
+    # A directory named like a subcommand is reached as ./rules, or after another argument.
+    write(tmp_path, "rules/Dockerfile", b"FROM a\n" + SAFE)
+    result = dfix("./rules", cwd=tmp_path)
+    assert (result.code, result.messages[0]) == (1, finding("rules/Dockerfile", 2, fixed=True))
+    assert dfix("--check", "rules", cwd=tmp_path).code == 1
+    assert dfix("rules", cwd=tmp_path).stdout.startswith(b"Code ")

@@ -1,0 +1,67 @@
+"""What ``dfix rules`` and ``dfix explain RULE`` print: the registry, as a table, JSON or one rule's docs.
+
+    $ dfix rules
+    Code   Name              Fix        Summary
+    DF601  add-local-source  sometimes  `ADD` copies local files: use `COPY`
+
+``dfix rules --format json`` gives a list of objects: ``code``, ``name``, ``summary``, ``aliases``,
+``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_title``, ``buildkit_check`` and
+``explanation`` (the docstring). ``dfix explain`` prints a header (name, code, summary, aliases,
+fix availability) and then the rule's docstring, dedented, Markdown as written.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fixer.rules._base import FixAvailability, Rule
+
+HEADER = ("Code", "Name", "Fix", "Summary")
+
+
+def docs(rule: type[Rule]) -> str:
+    """The rule's docstring without its indentation (not the base class's when it has none)."""
+    return inspect.cleandoc(rule.__dict__.get("__doc__") or "")
+
+
+def rules_table(rules: Sequence[type[Rule]]) -> str:
+    rows = [HEADER, *((r.code, r.name, r.fix_availability.value, r.summary) for r in rules)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER) - 1)]
+    lines = (
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]) for row in rows
+    )
+    return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def rule_entry(rule: type[Rule]) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary,
+        "aliases": list(rule.aliases),
+        "fix_availability": rule.fix_availability.value,
+        "fix_title": rule.fix_title,
+        "buildkit_check": rule.buildkit_check,
+        "explanation": docs(rule),
+    }
+
+
+def rules_json(rules: Sequence[type[Rule]]) -> str:
+    return json.dumps([rule_entry(rule) for rule in rules], indent=2) + "\n"
+
+
+def explanation(rule: type[Rule]) -> str:
+    header = [f"# {rule.name} ({rule.code})", "", rule.summary, ""]
+    if rule.aliases:
+        header.append(f"Aliases: {', '.join(rule.aliases)}")
+    if rule.buildkit_check:
+        header.append(f"BuildKit check: {rule.buildkit_check}")
+    if rule.fix_availability is FixAvailability.NONE:
+        header.append("No fix available.")
+    else:
+        title = f": {rule.fix_title}" if rule.fix_title else ""
+        header.append(f"Fix is {rule.fix_availability.value} available{title}")
+    return "\n".join(header) + "\n\n" + docs(rule) + "\n"
