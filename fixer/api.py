@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic
-from fixer.rules import select_rules
+from fixer.rules import RULES, matches, select_rules
 
 __all__ = ["Applicability", "Diagnostic", "FixResult", "fix"]
 
@@ -29,13 +29,27 @@ def fix(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     pin: bool = False,
+    *,
+    extend_safe_fixes: Sequence[str] = (),
+    extend_unsafe_fixes: Sequence[str] = (),
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
     ``diagnostics`` lists the findings fixed (``fixed=True``) and those left. ``pin`` (digest
     pinning, the only network use) is accepted for the stable signature; no rule uses it yet.
+    ``extend_safe_fixes`` / ``extend_unsafe_fixes`` name rules whose fixes are promoted to safe
+    or demoted to unsafe (demotion wins).
     """
     rules = select_rules(select, ignore)
     level = Applicability.UNSAFE if unsafe else Applicability.SAFE
-    result = engine.run(text, rules, level)
+    overrides = {
+        rule.code: applicability
+        for applicability, selectors in (
+            (Applicability.SAFE, extend_safe_fixes),
+            (Applicability.UNSAFE, extend_unsafe_fixes),
+        )
+        for rule in RULES
+        if any(matches(rule, selector) for selector in selectors)
+    }
+    result = engine.run(text, rules, level, overrides)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)

@@ -12,7 +12,8 @@ check is dropped and reported (never written); a file that does not converge is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, apply_edits
@@ -33,15 +34,24 @@ class EngineResult:
     diagnostics: list[Diagnostic]
 
 
-def run(text: str, rules: Sequence[Rule], level: Applicability) -> EngineResult:
-    """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse."""
+def run(
+    text: str,
+    rules: Sequence[Rule],
+    level: Applicability,
+    overrides: Mapping[str, Applicability] | None = None,
+) -> EngineResult:
+    """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
+
+    ``overrides`` maps rule codes to the applicability their SAFE/UNSAFE fixes get instead
+    (configuration's extend-safe-fixes / extend-unsafe-fixes); DISPLAY fixes stay DISPLAY.
+    """
     original = text
     tree = parse(text)
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
     for _ in range(MAX_PASSES):
         ctx = Context(text, tree)
-        violations = _check(ctx, rules)
+        violations = _check(ctx, rules, overrides or {})
         chosen = _non_overlapping(v for v in violations if _wanted(v, level, text, rejected))
         if not chosen:
             return EngineResult(text, applied + [_diagnostic(ctx, v) for v in violations])
@@ -57,10 +67,17 @@ def run(text: str, rules: Sequence[Rule], level: Applicability) -> EngineResult:
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])
 
 
-def _check(ctx: Context, rules: Sequence[Rule]) -> list[Violation]:
+def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicability]) -> list[Violation]:
     suppressions = Suppressions(ctx)
-    found = [v for rule in rules for v in rule.check(ctx) if not suppressions.covers(v)]
+    found = [_override(v, overrides) for rule in rules for v in rule.check(ctx) if not suppressions.covers(v)]
     return sorted(found, key=lambda v: (v.start, v.rule.code))
+
+
+def _override(violation: Violation, overrides: Mapping[str, Applicability]) -> Violation:
+    fix, wanted = violation.fix, overrides.get(violation.rule.code)
+    if fix is None or wanted is None or fix.applicability is Applicability.DISPLAY:
+        return violation
+    return dataclasses.replace(violation, fix=dataclasses.replace(fix, applicability=wanted))
 
 
 def _wanted(violation: Violation, level: Applicability, text: str, rejected: set[Fingerprint]) -> bool:

@@ -174,6 +174,23 @@ class Instruction(Node):
             texts[0] = lstrip_go(texts[0])
         return "".join(texts)
 
+    def logical_offsets(self) -> list[int]:
+        """For each character of ``logical_line``, its offset in ``code``; then one past the last.
+
+        Edits found in the logical line (what BuildKit and the shell see) map back to the source
+        through this, so continuation markers, comments and blank lines in between stay put.
+        """
+        offsets: list[int] = []
+        position, end, first = 0, 0, True
+        for line in self.lines:
+            if isinstance(line, SourceLine):
+                skip = len(line.text) - len(lstrip_go(line.text)) if first else 0
+                offsets.extend(range(position + skip, position + len(line.text)))
+                end, first = position + len(line.text), False
+            position += len(line.code)
+        offsets.append(end)
+        return offsets
+
     @property
     def buildkit(self) -> BuildKitNode:
         """BuildKit's node for this instruction (keyword, flags, values, JSON form, ONBUILD child)."""

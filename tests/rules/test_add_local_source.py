@@ -70,3 +70,11 @@ def test_diagnostic_location_and_fix_title() -> None:
     assert diagnostic.fix_title == "Replace `ADD` with `COPY`"
     assert diagnostic.applicability is fixer.Applicability.UNSAFE
     assert not diagnostic.fixed
+
+
+def test_configuration_can_promote_and_demote_fixes() -> None:
+    text = "FROM x\nADD src /x\nADD a.py /y\n"
+    promoted = fixer.fix(text, extend_safe_fixes=["DF601"]).output
+    assert promoted == "FROM x\nCOPY src /x\nCOPY a.py /y\n"
+    demoted = fixer.fix(text, extend_unsafe_fixes=["add-local-source"]).output
+    assert demoted == text

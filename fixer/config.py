@@ -1,0 +1,128 @@
+"""Configuration: ``[tool.dfix]`` in ``pyproject.toml``, or a ``.dfix.toml`` (same keys, top level).
+
+The nearest file walking up from the Dockerfile's directory wins (``.dfix.toml`` before
+``pyproject.toml`` in the same directory; a ``pyproject.toml`` without ``[tool.dfix]`` is skipped),
+as ruff and Black find theirs. Keys are the long CLI option names::
+
+    [tool.dfix]
+    select = ["DF1", "DF601"]        # replaces the default (all rules)
+    extend-select = ["DF5"]          # adds to it
+    ignore = ["DL3020"]              # codes, prefixes, names or aliases
+    extend-ignore = []
+    unsafe-fixes = false
+    extend-safe-fixes = ["DF104"]    # promote these rules' unsafe fixes to safe
+    extend-unsafe-fixes = ["DF601"]  # demote these rules' safe fixes to unsafe
+
+Precedence: command line > file > defaults; ``--select`` replaces the file's select.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes")
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; ``path`` names it."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
+    source: Path | None = field(default=None, compare=False)
+
+    def selection(self) -> tuple[list[str] | None, list[str]]:
+        """(select, ignore) as the rule registry takes them: None selects every rule."""
+        select = None if self.select is None and not self.extend_select else [*(self.select or ("all",))]
+        if select is not None:
+            select += self.extend_select
+        return select, [*self.ignore, *self.extend_ignore]
+
+    def with_cli(
+        self,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] | None = None,
+        unsafe_fixes: bool | None = None,
+    ) -> Config:
+        """The command line's options over this file's (``--select`` replaces, ``--ignore`` adds)."""
+        return Config(
+            select=tuple(select) if select is not None else self.select,
+            extend_select=() if select is not None else self.extend_select,
+            ignore=self.ignore + tuple(ignore or ()),
+            extend_ignore=self.extend_ignore,
+            unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
+            extend_safe_fixes=self.extend_safe_fixes,
+            extend_unsafe_fixes=self.extend_unsafe_fixes,
+            source=self.source,
+        )
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.dfix.toml`` or ``pyproject.toml`` with ``[tool.dfix]``, from ``start`` upwards."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        dedicated = folder / ".dfix.toml"
+        if dedicated.is_file():
+            return dedicated
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _tool_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def load_config(path: Path) -> Config:
+    table = (_tool_table(path) or {}) if path.name == "pyproject.toml" else _read(path)
+    unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes"})
+    if unknown:
+        raise ConfigError(path, f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
+    lists = {key: _string_list(path, table, key) for key in LIST_KEYS}
+    unsafe = table.get("unsafe-fixes", False)
+    if not isinstance(unsafe, bool):
+        raise ConfigError(path, "`unsafe-fixes` must be true or false")
+    return Config(
+        select=lists["select"],
+        extend_select=lists["extend-select"] or (),
+        ignore=lists["ignore"] or (),
+        extend_ignore=lists["extend-ignore"] or (),
+        unsafe_fixes=unsafe,
+        extend_safe_fixes=lists["extend-safe-fixes"] or (),
+        extend_unsafe_fixes=lists["extend-unsafe-fixes"] or (),
+        source=path,
+    )
+
+
+def _tool_table(pyproject: Path) -> dict[str, object] | None:
+    tool = _read(pyproject).get("tool")
+    table = tool.get("dfix") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else None
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(path, str(error)) from None
+
+
+def _string_list(path: Path, table: dict[str, object], key: str) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(path, f"`{key}` must be a list of strings")
+    return tuple(value)

@@ -1,0 +1,72 @@
+"""Configuration discovery, keys, precedence, and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixer.config import Config, ConfigError, find_config, load_config
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_nearest_file_wins_and_pyproject_needs_the_table(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.dfix]\nignore = ['DF601']\n")
+    write(tmp_path / "sub" / "pyproject.toml", "[tool.black]\n")  # no [tool.dfix]: skipped
+    dockerfile = write(tmp_path / "sub" / "deeper" / "Dockerfile", "FROM x\n")
+    assert find_config(dockerfile) == (tmp_path / "pyproject.toml").resolve()
+    write(tmp_path / "sub" / ".dfix.toml", "select = ['DF1']\n")
+    assert find_config(dockerfile) == (tmp_path / "sub" / ".dfix.toml").resolve()
+
+
+def test_keys_load(tmp_path: Path) -> None:
+    text = (
+        "select = ['DF1']\nextend-select = ['DF601']\nignore = ['DL3014']\nextend-ignore = ['DF102']\n"
+        "unsafe-fixes = true\nextend-safe-fixes = ['DF104']\nextend-unsafe-fixes = ['DF601']\n"
+    )
+    config = load_config(write(tmp_path / ".dfix.toml", text))
+    assert config == Config(
+        select=("DF1",),
+        extend_select=("DF601",),
+        ignore=("DL3014",),
+        extend_ignore=("DF102",),
+        unsafe_fixes=True,
+        extend_safe_fixes=("DF104",),
+        extend_unsafe_fixes=("DF601",),
+    )
+    assert config.selection() == (["DF1", "DF601"], ["DL3014", "DF102"])
+
+
+def test_defaults_select_everything() -> None:
+    assert Config().selection() == (None, [])
+    assert Config(extend_select=("DF9",)).selection() == (["all", "DF9"], [])
+
+
+def test_command_line_takes_precedence() -> None:
+    config = Config(select=("DF1",), extend_select=("DF6",), ignore=("DF101",), unsafe_fixes=True)
+    merged = config.with_cli(select=["DF601"], ignore=["DF102"], unsafe_fixes=None)
+    assert merged.selection() == (["DF601"], ["DF101", "DF102"])
+    assert merged.unsafe_fixes is True
+    assert config.with_cli(unsafe_fixes=False).unsafe_fixes is False
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("selekt = ['DF1']\n", "unknown key: selekt", id="unknown-key"),
+        pytest.param("select = 'DF1'\n", "`select` must be a list of strings", id="not-a-list"),
+        pytest.param("unsafe-fixes = 'yes'\n", "`unsafe-fixes` must be true or false", id="not-a-bool"),
+        pytest.param("select = [\n", "", id="invalid-toml"),
+    ],
+)
+def test_bad_config_is_an_error_naming_the_file(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / ".dfix.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.path == path
+    assert message in caught.value.message
