@@ -17,6 +17,7 @@ stdin text, the JSON document, or what `rules` and `explain` print; findings, er
 go to stderr.
 """
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,8 @@ from fixer.report import FileReport, Mode, Reporter, exit_code
 
 if TYPE_CHECKING:
     import typer
+
+    from fixer.config import Config
 
 STDIN = "-"
 SUBCOMMANDS = ("rules", "explain")
@@ -105,10 +108,34 @@ def _stdin_report(name: str, options: Options) -> FileReport:
 
 
 def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
+    config = _config(os.path.dirname(os.path.abspath(name)) if name != STDIN else os.getcwd())
+    config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None)
+    select, ignore = config.selection()
     try:
-        return fixer.fix(text, unsafe=options.unsafe_fixes, select=options.select, ignore=options.ignore)
+        return fixer.fix(
+            text,
+            unsafe=config.unsafe_fixes,
+            select=select,
+            ignore=ignore,
+            extend_safe_fixes=config.extend_safe_fixes,
+            extend_unsafe_fixes=config.extend_unsafe_fixes,
+        )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
+
+
+@functools.cache
+def _config(directory: str) -> "Config":
+    """The configuration in force for files in ``directory`` (nearest file upwards; cached per run)."""
+    from pathlib import Path
+
+    from fixer.config import Config, ConfigError, find_config, load_config
+
+    try:
+        found = find_config(Path(directory))
+        return load_config(found) if found else Config()
+    except ConfigError as error:
+        raise SourceError(str(error.path), error.message) from None
 
 
 def _report(

@@ -728,3 +728,40 @@ def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None
     assert (result.code, result.messages[0]) == (1, finding("rules/Dockerfile", 2, fixed=True))
     assert dfix("--check", "rules", cwd=tmp_path).code == 1
     assert dfix("rules", cwd=tmp_path).stdout.startswith(b"Code ")
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def test_config_file_selects_and_promotes(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", b"[tool.dfix]\nextend-safe-fixes = ['DF601']\n")
+    path = write(tmp_path, "sub/Dockerfile", b"FROM x\n" + UNSAFE)
+    result = dfix("--write", "sub/Dockerfile", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert path.read_bytes() == b"FROM x\n" + UNSAFE_FIXED
+
+
+def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, ".dfix.toml", b"ignore = ['add-local-source']\n")
+    write(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    assert dfix("Dockerfile", cwd=tmp_path).code == 0
+    # --ignore adds to the file's list; --select replaces the file's select but not its ignore.
+    assert dfix("--select", "DF6", "Dockerfile", cwd=tmp_path).code == 0
+
+
+def test_config_for_stdin_comes_from_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, "app/.dfix.toml", b"unsafe-fixes = true\n")
+    result = dfix(
+        "--write", "--stdin-filename", "app/Dockerfile", "-", stdin=b"FROM x\n" + UNSAFE, cwd=tmp_path
+    )
+    assert (result.code, result.stdout) == (0, b"FROM x\n" + UNSAFE_FIXED)
+
+
+def test_bad_config_is_exit_2_naming_the_file(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, ".dfix.toml", b"selekt = ['DF6']\n")
+    path = write(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    before = snapshot(path)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
+    assert result.code == 2
+    assert result.messages[0] == f"{tmp_path / '.dfix.toml'}: unknown key: selekt"
+    assert snapshot(path) == before
