@@ -16,6 +16,7 @@ character).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -105,7 +106,11 @@ def _go_lower(s: str) -> str:
 def _to_bytes_view(s: str) -> str:
     """The UTF-8 bytes of ``s`` as a Latin-1 string (one char per byte), for
     Go code that indexes ``line[pos]`` and converts single bytes to runes."""
-    return s.encode("utf-8", "surrogateescape").decode("latin-1")
+    try:
+        data = s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        data = s.encode("utf-8", "surrogatepass")
+    return data.decode("latin-1")
 
 
 def _from_bytes_view(b: str) -> str:
@@ -252,7 +257,7 @@ def _parse_words(rest: str, escape: str) -> list[str]:
     if "'" not in rest and '"' not in rest and escape not in rest:
         return _split_go_space(rest)
     pattern = _WORDS_RE.get(escape) or _words_regex(escape)
-    words = []
+    words: list[str] = []
     for m in pattern.finditer(rest):
         word = m.group()
         if m.start("d") >= 0 or m.start("dq") >= 0:
@@ -320,7 +325,7 @@ def _reject_constant(_name: str) -> object:
 def _go_number(text: str) -> float:
     """Go decodes every number into ``float64``; overflow is an error."""
     value = float(text)
-    if value in (float("inf"), float("-inf")):
+    if math.isinf(value):
         raise _JSONReject
     return value
 
@@ -493,7 +498,7 @@ def parse_logical_line(line: str, escape: str = "\\") -> BuildKitNode:
     key = _go_lower(cmd)
     value: tuple[str, ...] = ()
     is_json = False
-    sub = None
+    sub: BuildKitNode | None = None
     if key in _JSON_PARSERS:
         value, is_json = _JSON_PARSERS[key](rest)
     elif key in _STRING_COMMANDS:
@@ -523,8 +528,10 @@ def can_contain_heredoc(node: BuildKitNode) -> bool:
 def heredocs_from_line(line: str) -> tuple[HeredocSpec, ...]:
     """``heredocsFromLine``: the heredocs a line opens, in order.
 
-    The line is lexed with raw quotes and escapes and unset variables kept;
-    a lexing error is ignored by Go, which then sees no words at all.
+    ``line`` is the whole logical line, keyword included; BuildKit calls this
+    only when ``can_contain_heredoc`` holds.  The line is lexed with raw
+    quotes and escapes and unset variables kept; a lexing error is ignored by
+    Go, which then sees no words at all.
     Raises BuildKitError from ``ParseHeredoc`` for a malformed marker word.
     """
     if "<<" not in line:  # no word can match reHeredoc otherwise
@@ -535,13 +542,13 @@ def heredocs_from_line(line: str) -> tuple[HeredocSpec, ...]:
         return ()
     docs: list[HeredocSpec] = []
     for word in words:
-        doc = parse_heredoc(word)
+        doc = _parse_heredoc(word)
         if doc is not None:
             docs.append(doc)
     return tuple(docs)
 
 
-def parse_heredoc(src: str) -> HeredocSpec | None:
+def _parse_heredoc(src: str) -> HeredocSpec | None:
     """``ParseHeredoc`` / ``heredocFromMatch``: a ``[n]<<[-]WORD`` word."""
     match = _RE_HEREDOC.fullmatch(src)
     if match is None:
@@ -549,8 +556,10 @@ def parse_heredoc(src: str) -> HeredocSpec | None:
     digits, dash, rest = match.groups()
     if not rest:
         return None
-    # strconv.ParseUint: "" is an error giving 0; overflow saturates.
-    fd = min(int(digits), _MAX_UINT64) if digits else 0
+    # strconv.ParseUint: "" is an error giving 0; overflow saturates (and
+    # Python's int() refuses more than 4300 digits).
+    significant = digits.lstrip("0")
+    fd = _MAX_UINT64 if len(significant) > 20 else min(int(significant or "0"), _MAX_UINT64)
     try:
         words = process_words(rest, skip_unset_env=True)
         if len(words) != 1:
