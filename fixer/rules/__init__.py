@@ -10,8 +10,20 @@ from collections.abc import Iterable
 
 from fixer.rules._base import Rule
 from fixer.rules.add_local_source import AddLocalSource
+from fixer.rules.apk_add_without_no_cache import ApkAddWithoutNoCache
+from fixer.rules.apt_get_install_recommends import AptGetInstallRecommends
+from fixer.rules.apt_get_without_yes import AptGetWithoutYes
+from fixer.rules.apt_in_script import AptInScript
+from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
 
-RULES: tuple[type[Rule], ...] = (AddLocalSource,)
+RULES: tuple[type[Rule], ...] = (
+    AptGetWithoutYes,
+    AptListsNotRemoved,
+    ApkAddWithoutNoCache,
+    AptGetInstallRecommends,
+    AptInScript,
+    AddLocalSource,
+)
 
 
 def matches(rule: type[Rule], selector: str) -> bool:

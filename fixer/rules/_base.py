@@ -7,13 +7,18 @@ A rule reads the syntax tree (and, through the context, derived facts) and yield
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar
 
 from fixer.diagnostic import Fix
+from fixer.model import Located, Model, build_model
+from fixer.shell import run_scripts
 from fixer.syntax import Dockerfile, Instruction
+
+__all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
 
 
 class FixAvailability(Enum):
@@ -33,24 +38,6 @@ class Violation:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    """An instruction with its first line (1-based) and character offset in the source."""
-
-    node: Instruction
-    line: int
-    offset: int
-
-    @property
-    def end(self) -> int:
-        return self.offset + len(self.node.code)
-
-    @property
-    def content_end(self) -> int:
-        """The end of the instruction's text, before its final line ending."""
-        return self.end - len(self.node.trailing_newline)
-
-
 class Context:
     """One file under analysis: its text, tree, and the facts rules share."""
 
@@ -63,6 +50,11 @@ class Context:
             if isinstance(node, Instruction)
         ]
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    @functools.cached_property
+    def model(self) -> Model:
+        """Stages, base images, distro families and the state at every instruction."""
+        return build_model(self.tree, programs=_programs)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; the BOM is not a column."""
@@ -89,3 +81,11 @@ class Rule:
 
     def violation(self, start: int, end: int, message: str, fix: Fix | None = None) -> Violation:
         return Violation(type(self), start, end, message, fix)
+
+
+def _programs(instruction: Instruction) -> Iterable[str]:
+    """The programs a RUN invokes (what tells a distro when the image name does not)."""
+    for script in run_scripts(instruction):
+        for command in script.script.commands:
+            if command.program:
+                yield command.program

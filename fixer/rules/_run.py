@@ -1,0 +1,80 @@
+"""Helpers that turn shell facts about a RUN into edits of the Dockerfile text.
+
+Offsets from ``fixer.shell`` are positions in the script a RUN runs; ``RunScript.offsets`` maps
+them into the instruction's source, so an edit lands on the right physical line whatever
+continuations, comments or blank lines sit in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fixer.diagnostic import Edit
+from fixer.rules._base import Context, Located
+from fixer.shell import RunScript, Word, run_scripts
+from fixer.syntax import SourceLine
+from fixer.syntax.lexer import lstrip_go
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A RUN instruction with one of the scripts it runs."""
+
+    located: Located
+    script: RunScript
+
+    def offset(self, index: int) -> int:
+        """File offset of script character ``index``."""
+        return self.located.offset + self.script.offsets[index]
+
+    def after(self, word: Word) -> int:
+        """File offset just after ``word`` (not the start of the next line when it ends one)."""
+        return self.offset(word.end - 1) + 1
+
+    def insert_after(self, word: Word, text: str) -> Edit:
+        return Edit.insertion(self.after(word), text)
+
+    def span(self, word: Word) -> tuple[int, int]:
+        return self.offset(word.start), self.after(word)
+
+
+def runs(ctx: Context) -> Iterator[Run]:
+    """Every shell script run by a RUN, in POSIX-shell stages only."""
+    for located in ctx.instructions:
+        if located.node.upper_keyword != "RUN":
+            continue
+        shell_is_posix = ctx.model.state_at(located.offset).shell_is_posix
+        for script in run_scripts(located.node, shell_is_posix):
+            if not script.script.has_error:
+                yield Run(located, script)
+
+
+def append_command(run: Run, command: str) -> Edit | None:
+    """Append ``&& command`` to a shell-form script, laid out as the RUN already is.
+
+    A one-line RUN gets `` && command``; a RUN continued over lines gets a new line in its own
+    style, operator leading (``    && command``) or trailing (``… && \\`` then ``    command``).
+    None when the script does not end in a command (a trailing comment would swallow the text).
+    """
+    script = run.script
+    if script.source != "shell-form" or not script.script.commands:
+        return None
+    text = script.script.text
+    if text[script.script.commands[-1].end :].strip():
+        return None
+    node = run.located.node
+    sources = [line for line in node.lines if isinstance(line, SourceLine)]
+    at = run.offset(len(text) - 1) + 1
+    if len(sources) == 1:
+        return Edit.insertion(at, f" && {command}")
+    newline = sources[0].newline or "\n"
+    continued = [lstrip_go(line.text) for line in sources[1:]]
+    if any(line.startswith("&&") for line in continued):
+        indent = _indent(next(s.text for s in reversed(sources[1:]) if lstrip_go(s.text).startswith("&&")))
+        return Edit.insertion(at, f" {node.escape}{newline}{indent}&& {command}")
+    return Edit.insertion(at, f" && {node.escape}{newline}{_indent(sources[1].text)}{command}")
+
+
+def _indent(text: str) -> str:
+    return text[: len(text) - len(lstrip_go(text))] or "    "

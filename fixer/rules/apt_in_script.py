@@ -1,0 +1,59 @@
+"""DF105 apt-in-script: ``apt``, the interactive front end, used in a build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixer.diagnostic import Edit, Fix
+from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._run import runs
+
+# Subcommands where `apt-get` does exactly what `apt` does (`apt upgrade` also installs new
+# packages, which `apt-get upgrade` does not: left alone).
+SAME_IN_APT_GET = frozenset({"install", "update", "remove", "purge", "autoremove", "clean"})
+
+
+class AptInScript(Rule):
+    """## What it does
+    Finds ``apt`` commands in RUN instructions.
+
+    ## Why is this bad?
+    ``apt`` is meant for people at a terminal; its output and behaviour may change between
+    releases and it warns "apt does not have a stable CLI interface". ``apt-get`` is the
+    interface for scripts.
+
+    ## Example
+    ```dockerfile
+    RUN apt update && apt install -y curl
+    ```
+
+    Use instead:
+    ```dockerfile
+    RUN apt-get update && apt-get install -y curl
+    ```
+
+    ## Fix safety
+    Safe for ``install``, ``update``, ``remove``, ``purge``, ``autoremove`` and ``clean``, which
+    ``apt-get`` performs the same way. Other subcommands are reported without a fix.
+
+    ## References
+    - hadolint DL3027, Checkov CKV_DOCKER_9
+    """
+
+    code = "DF105"
+    name = "apt-in-script"
+    summary = "`apt` used instead of `apt-get`"
+    fix_title = "Replace `apt` with `apt-get`"
+    fix_availability = FixAvailability.SOMETIMES
+    aliases = ("DL3027", "CKV_DOCKER_9")
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for run in runs(ctx):
+            for call in run.script.script.invocations("apt"):
+                name = call.command.words[0]
+                start, end = run.span(name)
+                fix = None
+                # `/usr/bin/apt` or `sudo apt`: only a plain `apt` word is rewritten.
+                if call.subcommand in SAME_IN_APT_GET and name.value == "apt":
+                    fix = Fix.safe(self.fix_title or "", Edit.replacement(start, end, "apt-get"))
+                yield self.violation(start, end, "`apt` has no stable interface for scripts", fix)
