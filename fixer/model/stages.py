@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import Final
 
 from fixer.model.images import Family, ImageRef, image_family, package_manager_family, parse_image_ref
-from fixer.syntax import Dockerfile, Instruction
+from fixer.syntax import Dockerfile, Instruction, Located
 from fixer.syntax.buildkit import BuildKitNode
 from fixer.syntax.shell_words import ShellWordsError, process_word
 
@@ -34,7 +34,6 @@ __all__ = [
     "AUTOMATIC_ARGS",
     "POSIX_SHELL",
     "WINDOWS_SHELL",
-    "Located",
     "Model",
     "Programs",
     "Stage",
@@ -57,24 +56,6 @@ AUTOMATIC_ARGS: Final = (
 )  # fmt: skip
 
 _NOTHING: Final[Mapping[str, str]] = MappingProxyType({})
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """An instruction with its first line (1-based) and character offset in the source."""
-
-    node: Instruction
-    line: int
-    offset: int
-
-    @property
-    def end(self) -> int:
-        return self.offset + len(self.node.code)
-
-    @property
-    def content_end(self) -> int:
-        """The end of the instruction's text, before its final line ending."""
-        return self.end - len(self.node.trailing_newline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +175,7 @@ def build_model(
     build_args: Mapping[str, str] | None = None,
 ) -> Model:
     """Compute the model of ``tree``; ``build_args`` are ``--build-arg`` values."""
-    located = [
-        Located(node, line, offset) for node, line, offset in tree.located() if isinstance(node, Instruction)
-    ]
+    located = tree.located_instructions()
     first_from = next((i for i, loc in enumerate(located) if loc.node.upper_keyword == "FROM"), len(located))
     escape = tree.escape
     table = _StateTable()

@@ -11,12 +11,13 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from fixer.diagnostic import Fix
-from fixer.model import Located, Model, build_model
-from fixer.shell import run_scripts
-from fixer.syntax import Dockerfile, Instruction
+from fixer.syntax import Dockerfile, Instruction, Located
+
+if TYPE_CHECKING:
+    from fixer.model import Model
 
 __all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
 
@@ -44,16 +45,14 @@ class Context:
     def __init__(self, text: str, tree: Dockerfile) -> None:
         self.text = text
         self.tree = tree
-        self.instructions = [
-            Located(node, line, offset)
-            for node, line, offset in tree.located()
-            if isinstance(node, Instruction)
-        ]
+        self.instructions = tree.located_instructions()
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
     @functools.cached_property
     def model(self) -> Model:
         """Stages, base images, distro families and the state at every instruction."""
+        from fixer.model import build_model  # imported on first use: `dfix -` cold start
+
         return build_model(self.tree, programs=_programs)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -85,6 +84,8 @@ class Rule:
 
 def _programs(instruction: Instruction) -> Iterable[str]:
     """The programs a RUN invokes (what tells a distro when the image name does not)."""
+    from fixer.shell import run_scripts
+
     for script in run_scripts(instruction):
         for command in script.script.commands:
             if command.program:

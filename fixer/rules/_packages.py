@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+from typing import TYPE_CHECKING
 
-from fixer.shell import Script
 from fixer.syntax import Instruction
+
+if TYPE_CHECKING:
+    from fixer.shell import Script
 
 
 def cache_mount_targets(instruction: Instruction) -> list[str]:

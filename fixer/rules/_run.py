@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Edit
 from fixer.rules._base import Context, Located
-from fixer.shell import RunScript, Word, run_scripts
 from fixer.syntax import SourceLine
 from fixer.syntax.lexer import lstrip_go
+
+if TYPE_CHECKING:
+    from fixer.shell import RunScript, Word
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class Run:
 
 def runs(ctx: Context) -> Iterator[Run]:
     """Every shell script run by a RUN, in POSIX-shell stages only."""
+    from fixer.shell import run_scripts  # tree-sitter loads only for files with a RUN
+
     for located in ctx.instructions:
         if located.node.upper_keyword != "RUN":
             continue

@@ -242,6 +242,24 @@ TopLevel = Directive | Comment | BlankLine | Instruction
 
 
 @dataclass(frozen=True, slots=True)
+class Located:
+    """An instruction with its first line (1-based) and character offset in the source."""
+
+    node: Instruction
+    line: int
+    offset: int
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.node.code)
+
+    @property
+    def content_end(self) -> int:
+        """The end of the instruction's text, before its final line ending."""
+        return self.end - len(self.node.trailing_newline)
+
+
+@dataclass(frozen=True, slots=True)
 class Dockerfile(Node):
     """A whole Dockerfile: an optional UTF-8 byte-order mark and its top-level lines."""
 
@@ -279,6 +297,13 @@ class Dockerfile(Node):
             yield node, line, offset
             line += node.line_count
             offset += len(node.code)
+
+    def located_instructions(self) -> list[Located]:
+        return [
+            Located(node, line, offset)
+            for node, line, offset in self.located()
+            if isinstance(node, Instruction)
+        ]
 
     def to_buildkit(self) -> list[dict[str, object]]:
         """The instructions as BuildKit's parser (the ``dockerfile`` package) reports them."""
