@@ -15,6 +15,7 @@ from fixer.rules.apt_get_install_recommends import AptGetInstallRecommends
 from fixer.rules.apt_get_without_yes import AptGetWithoutYes
 from fixer.rules.apt_in_script import AptInScript
 from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
+from fixer.rules.packages_removed_in_later_run import PackagesRemovedInLaterRun
 
 RULES: tuple[type[Rule], ...] = (
     AptGetWithoutYes,
@@ -22,6 +23,7 @@ RULES: tuple[type[Rule], ...] = (
     ApkAddWithoutNoCache,
     AptGetInstallRecommends,
     AptInScript,
+    PackagesRemovedInLaterRun,
     AddLocalSource,
 )
 
