@@ -1,0 +1,189 @@
+"""Merging a range of RUN instructions into one, keeping each script's meaning (DF501, DF110).
+
+The RUNs from ``first`` to ``last`` become one ``&&``-joined RUN laid out in the file's own
+continuation style. Instructions between them that are not RUNs move above it: metadata
+(``LABEL``, ``CMD`` …) safely; ``ENV``, ``ARG``, ``COPY``, ``ADD``, ``WORKDIR`` only as an unsafe
+fix, since the earlier commands then run after them. Anything else keeps the RUNs apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fixer.diagnostic import Applicability, Edit, Fix
+from fixer.rules._base import Context, Located
+from fixer.rules._run import Run
+from fixer.syntax import Comment, Instruction, SourceLine
+from fixer.syntax.lexer import lstrip_go
+
+if TYPE_CHECKING:
+    from fixer.shell import Script
+
+# Between the RUNs, these only set image metadata: moving them above the merged RUN changes nothing.
+METADATA = frozenset(
+    {"LABEL", "MAINTAINER", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "ONBUILD"}
+)
+# These change what a later RUN sees; moving them above the earlier RUNs may change its meaning.
+MOVABLE_UNSAFE = frozenset({"ENV", "ARG", "COPY", "ADD", "WORKDIR"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """One RUN of the range, with the script it runs and its source text after the flags."""
+
+    run: Run
+    script: Script
+    body: str
+    comments: tuple[str, ...]
+
+
+def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix | None:
+    """One RUN for the instructions from ``first`` to ``last``, or None when meaning cannot be kept.
+
+    Instructions that are not RUNs move above the merged RUN with the comments directly above
+    them; the comments above a merged RUN move inside it (BuildKit skips comment lines in a
+    continuation); blank lines between them go.
+    """
+    from fixer.shell import analyse
+
+    moved: list[str] = []
+    segments: list[_Segment] = []
+    unsafe_reasons: set[str] = set()
+    comments: list[str] = []
+    for node, _, offset in ctx.tree.located():
+        if offset < first.offset or offset > last.offset:
+            continue
+        if isinstance(node, Comment):
+            comments.append(node.code)
+            continue
+        if not isinstance(node, Instruction):
+            comments = []
+            continue
+        located = Located(node, ctx.position(offset)[0], offset)
+        keyword = node.upper_keyword
+        if keyword == "RUN":
+            segment = _segment(ctx, located, first, [lstrip_go(c).rstrip("\r\n") for c in comments])
+            if segment is None:
+                return None
+            segments.append(segment)
+        elif keyword in METADATA or keyword in MOVABLE_UNSAFE:
+            moved.extend([*comments, node.code])
+            if keyword in MOVABLE_UNSAFE:
+                unsafe_reasons.add(keyword)
+        else:
+            return None  # USER, SHELL, VOLUME, FROM, unknown: the RUNs must stay apart
+        comments = []
+    check = analyse(" && ".join(_wrapped(s, s is segments[-1]) for s in segments))
+    if check.has_error or len(check.commands) != sum(len(s.script.commands) for s in segments):
+        return None
+    start, own_comments = _comment_block_above(ctx, first)
+    if not moved:
+        start, own_comments = first.offset, ""
+    text = "".join(moved) + own_comments + _join(ctx, segments)
+    if unsafe_reasons:
+        title += f" (moves {', '.join(sorted(unsafe_reasons))} above the earlier RUNs)"
+    applicability = Applicability.UNSAFE if unsafe_reasons else Applicability.SAFE
+    return Fix(title, (Edit.replacement(start, last.end, text),), applicability)
+
+
+def _comment_block_above(ctx: Context, located: Located) -> tuple[int, str]:
+    """Where the comments directly above an instruction start, and their text: they document
+    the first RUN, so instructions moved above the merged RUN go above them too."""
+    start, block = located.offset, list[str]()
+    for node, _, offset in ctx.tree.located():
+        if offset >= located.offset:
+            break
+        if isinstance(node, Comment):
+            start = offset if not block else start
+            block.append(node.code)
+        else:
+            block = []
+    return (start, "".join(block)) if block else (located.offset, "")
+
+
+def _segment(ctx: Context, located: Located, first: Located, comments: list[str]) -> _Segment | None:
+    """The RUN as a piece of the merge, or None when it cannot be one."""
+    from fixer.shell import run_scripts
+
+    node = located.node
+    scripts = run_scripts(node, ctx.model.state_at(located.offset).shell_is_posix)
+    if len(scripts) != 1 or scripts[0].source != "shell-form" or node.heredocs:
+        return None  # exec form, heredocs, a non-POSIX shell
+    if sorted(node.buildkit.flags) != sorted(first.node.buildkit.flags):
+        return None  # one RUN's mounts or network would apply to the other's commands
+    script = scripts[0].script
+    if script.has_error or not script.commands or _has_shell_comment(script):
+        return None
+    body = node.code[scripts[0].offsets[0] : len(node.code) - len(node.trailing_newline)]
+    return _Segment(Run(located, scripts[0]), script, body, tuple(comments))
+
+
+def _has_shell_comment(script: Script) -> bool:
+    # A `#` comment inside the script would swallow what the merge appends after it.
+    return not script.is_and_chain() and "#" in script.text
+
+
+def _wrapped(segment: _Segment, last: bool) -> str:
+    return segment.script.text if _plain(segment.script, last) else f"( {segment.script.text} )"
+
+
+def _plain(script: Script, last: bool) -> bool:
+    """Joinable with ``&&`` as it is: a plain ``&&`` list, leaving no shell state to a next one."""
+    return script.is_and_chain() and (last or not script.state_changes())
+
+
+def _join(ctx: Context, segments: Sequence[_Segment]) -> str:
+    """The merged RUN: the first RUN up to its script, then every script, in the file's style."""
+    first = segments[0].run.located.node
+    head = first.code[: segments[0].run.script.offsets[0]]
+    newline = _newline(first)
+    escape = first.escape
+    leading = _leading_operator_style(ctx)
+    indent = _continuation_indent(ctx)
+    parts = [head + _body(segments[0], len(segments) == 1)]
+    for segment in segments[1:]:
+        comment_lines = "".join(f"{indent}{comment}{newline}" for comment in segment.comments)
+        body = _body(segment, segment is segments[-1])
+        if leading:
+            parts.append(f" {escape}{newline}{comment_lines}{indent}&& {body}")
+        else:
+            parts.append(f" && {escape}{newline}{comment_lines}{indent}{body}")
+    last = segments[-1].run.located.node
+    return "".join(parts) + last.trailing_newline
+
+
+def _body(segment: _Segment, last: bool) -> str:
+    return segment.body if _plain(segment.script, last) else f"( {segment.body} )"
+
+
+def _newline(node: Instruction) -> str:
+    for line in node.lines:
+        if line.newline:
+            return line.newline
+    return "\n"
+
+
+def _leading_operator_style(ctx: Context) -> bool:
+    """Whether the file starts continuation lines with ``&&`` (else it ends lines with ``&& \\``)."""
+    leading = trailing = 0
+    for located in ctx.instructions:
+        sources = [line for line in located.node.lines if isinstance(line, SourceLine)]
+        for line in sources[1:]:
+            leading += lstrip_go(line.text).startswith("&&")
+        for line in sources[:-1]:
+            trailing += line.text.rstrip().endswith("&&")
+    return leading >= trailing
+
+
+def _continuation_indent(ctx: Context) -> str:
+    """The indentation the file's RUNs use on continuation lines (four spaces if none)."""
+    for located in ctx.instructions:
+        sources = [line for line in located.node.lines if isinstance(line, SourceLine)]
+        if located.node.upper_keyword == "RUN" and len(sources) > 1:
+            text = sources[1].text
+            indent = text[: len(text) - len(lstrip_go(text))]
+            if indent:
+                return indent
+    return "    "
