@@ -12,6 +12,7 @@ from fixer.rules._base import Rule
 from fixer.rules.add_local_source import AddLocalSource
 from fixer.rules.apk_add_without_no_cache import ApkAddWithoutNoCache
 from fixer.rules.apt_get_install_recommends import AptGetInstallRecommends
+from fixer.rules.apt_get_update_alone import AptGetUpdateAlone
 from fixer.rules.apt_get_without_yes import AptGetWithoutYes
 from fixer.rules.apt_in_script import AptInScript
 from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
@@ -23,6 +24,7 @@ RULES: tuple[type[Rule], ...] = (
     ApkAddWithoutNoCache,
     AptGetInstallRecommends,
     AptInScript,
+    AptGetUpdateAlone,
     PackagesRemovedInLaterRun,
     AddLocalSource,
 )
