@@ -17,6 +17,7 @@ from fixer.rules.apt_get_without_yes import AptGetWithoutYes
 from fixer.rules.apt_in_script import AptInScript
 from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
 from fixer.rules.packages_removed_in_later_run import PackagesRemovedInLaterRun
+from fixer.rules.pipe_without_pipefail import PipeWithoutPipefail
 
 RULES: tuple[type[Rule], ...] = (
     AptGetWithoutYes,
@@ -27,6 +28,7 @@ RULES: tuple[type[Rule], ...] = (
     AptGetUpdateAlone,
     PackagesRemovedInLaterRun,
     AddLocalSource,
+    PipeWithoutPipefail,
 )
 
 
