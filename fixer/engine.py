@@ -54,7 +54,8 @@ def run(
         violations = _check(ctx, rules, overrides or {})
         chosen = _non_overlapping(v for v in violations if _wanted(v, level, text, rejected))
         if not chosen:
-            return EngineResult(text, applied + [_diagnostic(ctx, v) for v in violations])
+            remaining = [_diagnostic(ctx, v) for v in violations]
+            return EngineResult(text, sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule)))
         kept, new_text, new_tree = _apply_checked(text, tree, chosen)
         for violation in chosen:
             if violation in kept:

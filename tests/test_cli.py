@@ -42,8 +42,9 @@ MESSAGE = "`ADD` of local sources: `COPY` does the same"
 FIX_TITLE = "Replace `ADD` with `COPY`"
 
 
-def finding(path: str, line: int, fixed: bool = False) -> str:
-    return f"{path}:{line}:1: DF601 {'[*] ' if fixed else ''}{MESSAGE}"
+def finding(path: str, line: int, fixed: bool = False, unsafe: bool = False) -> str:
+    hint = f" (unsafe fix: {FIX_TITLE})" if unsafe else ""
+    return f"{path}:{line}:1: DF601 {'[*] ' if fixed else ''}{MESSAGE}{hint}"
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,7 @@ def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None
     assert (result.code, result.stdout) == (1, b"")
     assert result.messages == [
         finding("Dockerfile", 2, fixed=True),
-        finding("Dockerfile", 3),
+        finding("Dockerfile", 3, unsafe=True),
         finding("Dockerfile", 4),
         "Found 3 issues in 1 file (1 fixable with --write).",
         "1 more fix available with --unsafe-fixes.",
@@ -445,7 +446,7 @@ def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert (result.code, path.read_bytes()) == (1, b"FROM a\n" + UNSAFE)
     assert result.messages == [
-        finding("Dockerfile", 2),
+        finding("Dockerfile", 2, unsafe=True),
         "Fixed 0 issues in 0 files; 1 remaining.",
         "1 more fix available with --unsafe-fixes.",
     ]

@@ -15,7 +15,8 @@ NO_NEWLINE = "\\ No newline at end of file\n"
 
 def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
     """The diff from ``old`` to ``new`` with ``--- a/path`` / ``+++ b/path`` headers; "" if equal."""
-    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}", n=context)
+    name = path.lstrip("/")  # git's a/ b/ prefixes; an absolute path keeps one slash
+    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}", n=context)
     return "".join(line if line.endswith("\n") else line + "\n" + NO_NEWLINE for line in lines)
 
 

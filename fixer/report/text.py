@@ -1,6 +1,7 @@
 """Human output: ``path:line:col: CODE [*] message`` per finding, then a summary, all on stderr.
 
-``[*]`` marks a finding whose fix ``--write`` applies (ruff's marker). Which findings are listed
+``[*]`` marks a finding whose fix ``--write`` applies (ruff's marker); a fix that is not applied
+(unsafe without ``--unsafe-fixes``) is named after the message. Which findings are listed
 depends on the mode (``fixer.report.Mode``).
 """
 
@@ -13,8 +14,13 @@ from fixer.report import FileReport, Mode, listed
 
 
 def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
+    """``path:line:col: CODE [*] message`` and, for a fix not applied, its title and why not."""
     marker = "[*] " if diagnostic.fixed else ""
-    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {marker}{diagnostic.message}"
+    line = f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {marker}{diagnostic.message}"
+    if diagnostic.fix_title and not diagnostic.fixed:
+        kind = "unsafe fix" if diagnostic.applicability is Applicability.UNSAFE else "fix"
+        line += f" ({kind}: {diagnostic.fix_title})"
+    return line
 
 
 class TextReporter:
