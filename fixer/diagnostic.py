@@ -81,6 +81,17 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class TextEdit:
+    """An edit as a user sees it: 1-based line/column range and the new text."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: where (1-based line and column), what, and whether its fix was applied."""
 
@@ -94,6 +105,9 @@ class Diagnostic:
     fix_title: str | None = None
     end_line: int | None = None
     end_column: int | None = None
+    # The fix's edits, placed in the text the rule saw: the input for a first-pass finding, the
+    # text after the earlier passes' fixes for a later one.
+    edits: tuple[TextEdit, ...] = ()
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, apply_edits
+from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, TextEdit, apply_edits
 from fixer.rules._base import Context, Rule, Violation
 from fixer.suppress import Suppressions
 from fixer.syntax import Dockerfile, Instruction, ParseError, parse
@@ -176,4 +176,9 @@ def _diagnostic(ctx: Context, violation: Violation, fixed: bool = False) -> Diag
         fix_title=fix.title if fix else None,
         end_line=end_line,
         end_column=end_column,
+        edits=tuple(
+            TextEdit(*ctx.position(edit.start), *ctx.position(edit.end), edit.content) for edit in fix.edits
+        )
+        if fix
+        else (),
     )

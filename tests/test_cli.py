@@ -42,6 +42,10 @@ MESSAGE = "`ADD` of local sources: `COPY` does the same"
 FIX_TITLE = "Replace `ADD` with `COPY`"
 
 
+def keyword_edit(line: int) -> dict[str, Any]:
+    return {"line": line, "column": 1, "end_line": line, "end_column": 4, "content": "COPY"}
+
+
 def finding(path: str, line: int, fixed: bool = False, unsafe: bool = False) -> str:
     hint = f" (unsafe fix: {FIX_TITLE})" if unsafe else ""
     return f"{path}:{line}:1: DF601 {'[*] ' if fixed else ''}{MESSAGE}{hint}"
@@ -513,6 +517,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "end_column": 17,
                     "message": MESSAGE,
                     "fix_title": FIX_TITLE,
+                    "edits": [keyword_edit(2)],
                     "applicability": "safe",
                     "fixed": True,
                 },
@@ -525,6 +530,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "end_column": 11,
                     "message": MESSAGE,
                     "fix_title": None,
+                    "edits": [],
                     "applicability": None,
                     "fixed": False,
                 },
@@ -562,6 +568,7 @@ def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
         "end_column": 11,
         "message": MESSAGE,
         "fix_title": FIX_TITLE,
+        "edits": [keyword_edit(2)],
         "applicability": "unsafe",
         "fixed": unsafe,
     }

@@ -5,6 +5,8 @@
                 "diagnostics": [{"code": "DF601", "name": "add-local-source", "line": 3, "column": 1,
                                  "end_line": 3, "end_column": 20, "message": "...",
                                  "fix_title": "Replace `ADD` with `COPY`", "applicability": "safe",
+                                 "edits": [{"line": 3, "column": 1, "end_line": 3, "end_column": 4,
+                                            "content": "COPY"}],
                                  "fixed": true}],
                 "diff": "--- a/Dockerfile\\n..."}]}
 
@@ -70,6 +72,16 @@ def diagnostic_entry(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_column": diagnostic.end_column,
         "message": diagnostic.message,
         "fix_title": diagnostic.fix_title,
+        "edits": [
+            {
+                "line": edit.line,
+                "column": edit.column,
+                "end_line": edit.end_line,
+                "end_column": edit.end_column,
+                "content": edit.content,
+            }
+            for edit in diagnostic.edits
+        ],
         "applicability": applicability.label if applicability is not None else None,
         "fixed": diagnostic.fixed,
     }
