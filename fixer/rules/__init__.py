@@ -16,8 +16,12 @@ from fixer.rules.apt_get_update_alone import AptGetUpdateAlone
 from fixer.rules.apt_get_without_yes import AptGetWithoutYes
 from fixer.rules.apt_in_script import AptInScript
 from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
+from fixer.rules.node_package_cache_not_cleaned import NodePackageCacheNotCleaned
+from fixer.rules.package_cache_not_cleaned import PackageCacheNotCleaned
 from fixer.rules.packages_removed_in_later_run import PackagesRemovedInLaterRun
+from fixer.rules.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.rpm_install_without_yes import RpmInstallWithoutYes
 
 RULES: tuple[type[Rule], ...] = (
     AptGetWithoutYes,
@@ -25,6 +29,10 @@ RULES: tuple[type[Rule], ...] = (
     ApkAddWithoutNoCache,
     AptGetInstallRecommends,
     AptInScript,
+    RpmInstallWithoutYes,
+    PackageCacheNotCleaned,
+    PipInstallWithCache,
+    NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
     PackagesRemovedInLaterRun,
     AddLocalSource,
