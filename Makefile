@@ -26,6 +26,8 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_parse.py
+	$(PY) bench/bench_fix.py
+	$(PY) bench/hadolint_delta.py
 
 corpus-check: $(VENV)/.installed
 	$(PY) ../shared/tools/corpus_check.py

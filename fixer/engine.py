@@ -146,7 +146,8 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
         if not isinstance(node, Instruction):
             continue
         end = start + len(node.code)
-        if any(_reaches_into(edit, start, end) for edit in edits):
+        open_ended = not node.code.endswith("\n")  # text inserted at its end extends its last line
+        if any(_reaches_into(edit, start, end, open_ended) for edit in edits):
             continue
         shift = sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= start)
         moved = new_at.get(start + shift)
@@ -155,9 +156,9 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
     return True
 
 
-def _reaches_into(edit: Edit, start: int, end: int) -> bool:
+def _reaches_into(edit: Edit, start: int, end: int, open_ended: bool) -> bool:
     if edit.start == edit.end:
-        return start < edit.start < end
+        return start < edit.start < end or (open_ended and edit.start == end)
     return edit.start < end and edit.end > start
 
 

@@ -135,3 +135,16 @@ def test_bom_does_not_count_as_a_column() -> None:
 def test_fixes_keep_crlf_and_bytes_outside_the_edit() -> None:
     text = "FROM x\r\n# c \\\r\nCMD me \\\r\n  # inside\r\n  you\r\nRUN y"
     assert run(text, ReplaceKeyword()).output == text.replace("CMD", "ENTRYPOINT")
+
+
+def test_text_appended_to_a_last_line_without_newline_belongs_to_that_instruction() -> None:
+    class AppendToLast(Rule):
+        code, name, summary = "DF987", "test-append-to-last", "test"
+
+        def check(self, ctx: Context) -> Iterator[Violation]:
+            last = ctx.instructions[-1]
+            if not last.node.code.endswith(" b"):
+                fix = Fix.safe("b", Edit.insertion(last.content_end, " b"))
+                yield self.violation(last.offset, last.content_end, "b", fix)
+
+    assert run("FROM x\nRUN a", AppendToLast()).output == "FROM x\nRUN a b"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._packages import covered_by_cache
+from fixer.rules._cleanup import mount_covers
 from fixer.rules._run import runs
 
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
@@ -47,7 +47,7 @@ class ApkAddWithoutNoCache(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for run in runs(ctx):
-            if any(covered_by_cache(run.located.node, cache) for cache in APK_CACHES):
+            if mount_covers(run.located.node, *APK_CACHES):
                 continue
             for call in run.script.script.invocations("apk"):
                 word = call.subcommand_word

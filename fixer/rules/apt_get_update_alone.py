@@ -58,7 +58,7 @@ class AptGetUpdateAlone(Rule):
             install = _next_install(ctx, run, shell_runs[index + 1 :])
             fix = merge_runs(ctx, run.located, install.located, self.fix_title or "") if install else None
             message = "`apt-get update` alone in a RUN: its cached layer goes stale"
-            yield self.violation(run.located.offset, run.located.content_end, message, fix)
+            yield self.violation(run.located.keyword_start, run.located.content_end, message, fix)
 
 
 def _only_update(run: Run) -> bool:

@@ -9,7 +9,9 @@ from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._run import runs
 
 PROMPTING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove"})
-ASSUME_YES = ("-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2", "--force-yes")
+ASSUME_YES = ("-y", "--yes", "--assume-yes", "--force-yes")
+# Quiet level 2 implies -y (apt-get(8)); `has_option` reads `-qq` as two `-q`, so match the word.
+QUIET_TWO = frozenset({"-qq", "-q=2", "--quiet=2", "-qqq"})
 
 
 class AptGetWithoutYes(Rule):
@@ -51,6 +53,8 @@ class AptGetWithoutYes(Rule):
             for call in run.script.script.invocations("apt-get"):
                 word = call.subcommand_word
                 if call.subcommand not in PROMPTING or word is None or call.has_option(*ASSUME_YES):
+                    continue
+                if any(option.text in QUIET_TWO for option in call.options):
                     continue
                 start = run.span(call.command.words[0])[0]
                 fix = Fix.safe(self.fix_title or "", run.insert_after(word, " -y"))

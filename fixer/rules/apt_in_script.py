@@ -50,10 +50,10 @@ class AptInScript(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         for run in runs(ctx):
             for call in run.script.script.invocations("apt"):
-                name = call.command.words[0]
+                # The word naming apt (after `sudo`/`env` wrappers); `/usr/bin/apt` is left alone.
+                name = next(w for w in call.command.words if w.text.rpartition("/")[2] == "apt")
                 start, end = run.span(name)
                 fix = None
-                # `/usr/bin/apt` or `sudo apt`: only a plain `apt` word is rewritten.
                 if call.subcommand in SAME_IN_APT_GET and name.value == "apt":
                     fix = Fix.safe(self.fix_title or "", Edit.replacement(start, end, "apt-get"))
                 yield self.violation(start, end, "`apt` has no stable interface for scripts", fix)

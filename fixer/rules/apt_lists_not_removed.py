@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._packages import covered_by_cache, removes
+from fixer.rules._cleanup import mount_covers, removes_path, wrapper_prefix
 from fixer.rules._run import Run, append_command, runs
 
 LISTS = "/var/lib/apt/lists"
@@ -36,9 +36,10 @@ class AptListsNotRemoved(Rule):
     ```
 
     ## Fix safety
-    Safe: the removal is appended to the same RUN, laid out as the RUN already is, and runs only
-    when everything before it succeeded. No fix is offered when a later RUN of the stage (or of a
-    stage built on it) installs packages without its own ``apt-get update``: it needs the lists.
+    Safe: the removal is appended to the same RUN, laid out as the RUN already is (with ``sudo``
+    when the install used it), and runs only when everything before it succeeded. No fix is
+    offered when a later RUN of the stage (or of a stage built on it) installs packages without
+    its own ``apt-get update`` — it needs the lists — or is a RUN dfix cannot read that uses apt.
     A RUN that keeps ``/var/lib/apt`` in a cache mount is not reported.
 
     ## References
@@ -60,23 +61,43 @@ class AptListsNotRemoved(Rule):
             calls = script.invocations("apt-get", "apt")
             if not any(call.subcommand in NEEDS_LISTS | {"update"} for call in calls):
                 continue
-            if removes(script, LISTS) or covered_by_cache(run.located.node, LISTS):
+            if removes_path(script, LISTS) or mount_covers(run.located.node, LISTS):
                 continue
-            later = [other for other in all_runs[index + 1 :] if _inherits(ctx, run, other)]
             fix = None
-            if not any(_relies_on_lists(other) for other in later):
-                edit = append_command(run, CLEANUP)
+            if not _later_run_relies_on_lists(ctx, run, all_runs[index + 1 :]):
+                edit = append_command(run, wrapper_prefix(calls[-1]) + CLEANUP)
                 fix = Fix.safe(self.fix_title or "", edit) if edit else None
-            start = run.located.offset
-            yield self.violation(start, run.located.content_end, "apt lists are left in the layer", fix)
+            yield self.violation(
+                run.located.keyword_start, run.located.content_end, "apt lists are left in the layer", fix
+            )
 
 
-def _inherits(ctx: Context, run: Run, later: Run) -> bool:
-    """Whether ``later`` runs on top of ``run``'s layer (same stage, or a stage built on it)."""
-    if later.located.offset == run.located.offset:
-        return False
-    stage = ctx.model.stage_of(later.located.offset)
-    home = ctx.model.stage_of(run.located.offset)
+def _later_run_relies_on_lists(ctx: Context, run: Run, later_scripts: list[Run]) -> bool:
+    """Whether a later RUN on top of this layer installs with the lists this RUN leaves.
+
+    A later RUN the shell analysis cannot read (exec form, a non-POSIX shell) counts when it
+    mentions apt at all: a fix must not break a build it cannot see through.
+    """
+    analysed = {other.located.offset for other in later_scripts}
+    for located in ctx.instructions:
+        if located.offset <= run.located.offset or not _inherits(ctx, run.located.offset, located.offset):
+            continue
+        if located.node.upper_keyword != "RUN":
+            continue
+        if located.offset not in analysed:
+            if "apt" in located.node.logical_line:
+                return True
+            continue
+        if any(_relies_on_lists(other) for other in later_scripts if other.located.offset == located.offset):
+            return True
+    return False
+
+
+def _inherits(ctx: Context, home_offset: int, later_offset: int) -> bool:
+    """Whether the instruction at ``later_offset`` runs on top of the layer at ``home_offset``
+    (same stage, or a stage built on it)."""
+    stage = ctx.model.stage_of(later_offset)
+    home = ctx.model.stage_of(home_offset)
     while stage is not None:
         if stage is home:
             return True
@@ -84,8 +105,15 @@ def _inherits(ctx: Context, run: Run, later: Run) -> bool:
     return False
 
 
+SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+
+
 def _relies_on_lists(run: Run) -> bool:
-    """An apt install that would fail without lists left by an earlier layer."""
+    """An apt install that would fail without lists left by an earlier layer (an apt command
+    inside ``sh -c '…'`` counts: its script is a string the analysis does not open)."""
+    for command in run.script.script.commands:
+        if command.program in SHELLS and any("apt" in word.text for word in command.args()):
+            return True
     for call in run.script.script.invocations("apt-get", "apt"):
         if call.subcommand == "update":
             return False

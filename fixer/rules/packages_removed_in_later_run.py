@@ -104,7 +104,7 @@ class PackagesRemovedInLaterRun(Rule):
         line = ctx.position(removal.located.offset)[0]
         message = f"{names} installed here are removed in a later RUN (line {line}): still in the image"
         fix = merge_runs(ctx, install.located, removal.located, self.fix_title or "")
-        return self.violation(install.located.offset, install.located.content_end, message, fix)
+        return self.violation(install.located.keyword_start, install.located.content_end, message, fix)
 
 
 def _packages(ctx: Context, run: Run, table: dict[str, set[str]]) -> set[str]:

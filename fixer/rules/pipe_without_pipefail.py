@@ -80,7 +80,7 @@ class PipeWithoutPipefail(Rule):
                 ]
                 fix = Fix.unsafe(self.fix_title or "", Edit.insertion(run.located.offset, indent + text))
             message = "a pipe hides the failure of every command but the last"
-            yield self.violation(run.located.offset, run.located.content_end, message, fix)
+            yield self.violation(run.located.keyword_start, run.located.content_end, message, fix)
 
 
 def _sets_pipefail(run: Run) -> bool:

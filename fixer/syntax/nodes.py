@@ -258,6 +258,12 @@ class Located:
         """The end of the instruction's text, before its final line ending."""
         return self.end - len(self.node.trailing_newline)
 
+    @property
+    def keyword_start(self) -> int:
+        """Where the keyword starts (past the indentation): where findings on it point."""
+        span = self.node.keyword_span()
+        return self.offset + (span[0] if span else 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Dockerfile(Node):
