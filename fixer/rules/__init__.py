@@ -16,6 +16,7 @@ from fixer.rules.apt_get_update_alone import AptGetUpdateAlone
 from fixer.rules.apt_get_without_yes import AptGetWithoutYes
 from fixer.rules.apt_in_script import AptInScript
 from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
+from fixer.rules.consecutive_runs import ConsecutiveRuns
 from fixer.rules.node_package_cache_not_cleaned import NodePackageCacheNotCleaned
 from fixer.rules.package_cache_not_cleaned import PackageCacheNotCleaned
 from fixer.rules.packages_removed_in_later_run import PackagesRemovedInLaterRun
@@ -35,6 +36,7 @@ RULES: tuple[type[Rule], ...] = (
     NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
     PackagesRemovedInLaterRun,
+    ConsecutiveRuns,
     AddLocalSource,
     PipeWithoutPipefail,
 )

@@ -141,7 +141,7 @@ def _join(ctx: Context, segments: Sequence[_Segment]) -> str:
     newline = _newline(first)
     escape = first.escape
     leading = _leading_operator_style(ctx)
-    indent = _continuation_indent(ctx)
+    indent = _continuation_indent(ctx, [segment.run.located for segment in segments])
     parts = [head + _body(segments[0], len(segments) == 1)]
     for segment in segments[1:]:
         comment_lines = "".join(f"{indent}{comment}{newline}" for comment in segment.comments)
@@ -177,9 +177,10 @@ def _leading_operator_style(ctx: Context) -> bool:
     return leading >= trailing
 
 
-def _continuation_indent(ctx: Context) -> str:
-    """The indentation the file's RUNs use on continuation lines (four spaces if none)."""
-    for located in ctx.instructions:
+def _continuation_indent(ctx: Context, merged: list[Located]) -> str:
+    """The indentation of continuation lines: the merged RUNs' own first, else the file's other
+    RUNs' (tabs stay tabs), else four spaces."""
+    for located in [*merged, *ctx.instructions]:
         sources = [line for line in located.node.lines if isinstance(line, SourceLine)]
         if located.node.upper_keyword == "RUN" and len(sources) > 1:
             text = sources[1].text
