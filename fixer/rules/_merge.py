@@ -3,7 +3,8 @@
 The RUNs from ``first`` to ``last`` become one ``&&``-joined RUN laid out in the file's own
 continuation style. Instructions between them that are not RUNs move above it: metadata
 (``LABEL``, ``CMD`` …) safely; ``ENV``, ``ARG``, ``COPY``, ``ADD``, ``WORKDIR`` only as an unsafe
-fix, since the earlier commands then run after them. Anything else keeps the RUNs apart.
+fix, since the earlier commands then run after them. Anything else keeps the RUNs apart, and
+so does a suppression comment on any of them (``# dfix: ignore=…`` names one instruction).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from fixer.diagnostic import Applicability, Edit, Fix
 from fixer.rules._base import Context, Located
 from fixer.rules._run import Run
+from fixer.suppress import parse_comment
 from fixer.syntax import Comment, Instruction, SourceLine
 from fixer.syntax.lexer import lstrip_go
 
@@ -56,6 +58,8 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
         if offset < first.offset or offset > last.offset:
             continue
         if isinstance(node, Comment):
+            if parse_comment(node.content)[0]:
+                return None  # a suppression names one instruction: merging would change its reach
             comments.append(node.code)
             continue
         if not isinstance(node, Instruction):
@@ -79,6 +83,8 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
     if check.has_error or len(check.commands) != sum(len(s.script.commands) for s in segments):
         return None
     start, own_comments = _comment_block_above(ctx, first)
+    if any(parse_comment(line)[0] for line in own_comments.splitlines()):
+        return None
     if not moved:
         start, own_comments = first.offset, ""
     text = "".join(moved) + own_comments + _join(ctx, segments)

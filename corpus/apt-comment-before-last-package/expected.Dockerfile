@@ -1,0 +1,7 @@
+FROM ubuntu:24.04
+RUN apt-get update && apt-get install -y --no-install-recommends \
+    curl \
+    # compilers
+    gcc && \
+    rm -rf /var/lib/apt/lists/*
+CMD ["bash"]

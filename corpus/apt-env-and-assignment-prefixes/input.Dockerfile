@@ -1,0 +1,3 @@
+FROM ubuntu:24.04
+RUN env DEBIAN_FRONTEND=noninteractive apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get -qy install tzdata

@@ -1,0 +1,13 @@
+FROM debian:12
+# Build toolchain for the native extensions.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        # compilers
+        gcc \
+        make \
+        # vcs
+
+        git \
+    && make --version \
+    && rm -rf /var/lib/apt/lists/*
+ENV PATH=/opt/tools/bin:$PATH

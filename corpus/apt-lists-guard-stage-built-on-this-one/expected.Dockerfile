@@ -1,0 +1,12 @@
+FROM debian:12 AS base
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl
+
+FROM base AS test
+RUN apt-get install -y --no-install-recommends bats && rm -rf /var/lib/apt/lists/*
+COPY . /src
+RUN bats /src/test
+
+FROM base
+COPY app /usr/local/bin/app
+USER 1000
+CMD ["app"]

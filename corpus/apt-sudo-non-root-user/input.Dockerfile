@@ -1,0 +1,3 @@
+FROM mcr.microsoft.com/devcontainers/base:ubuntu-24.04
+USER vscode
+RUN sudo apt-get update && sudo apt-get install -y shellcheck

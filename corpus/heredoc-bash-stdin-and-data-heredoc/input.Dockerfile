@@ -1,0 +1,12 @@
+FROM ubuntu:24.04
+RUN cat <<'EOF' > /usr/local/bin/install-extras && chmod +x /usr/local/bin/install-extras
+#!/bin/sh
+apt-get update
+apt-get install "$@"
+EOF
+RUN <<EOF bash -ex
+apt-get update
+apt-get install -y tzdata
+rm -rf /var/lib/apt/lists/*
+EOF
+RUN apt update && apt install -y curl

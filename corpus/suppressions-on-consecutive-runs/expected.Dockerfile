@@ -1,0 +1,4 @@
+FROM debian:12
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+# dfix: ignore=apt-get-install-recommends
+RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*
