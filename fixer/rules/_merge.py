@@ -79,7 +79,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
         else:
             return None  # USER, SHELL, VOLUME, FROM, unknown: the RUNs must stay apart
         comments = []
-    check = analyse(" && ".join(_wrapped(s, s is segments[-1]) for s in segments))
+    check = analyse(" && ".join(_wrapped(s, i, len(segments)) for i, s in enumerate(segments)))
     if check.has_error or len(check.commands) != sum(len(s.script.commands) for s in segments):
         return None
     start, own_comments = _comment_block_above(ctx, first)
@@ -131,13 +131,24 @@ def _has_shell_comment(script: Script) -> bool:
     return not script.is_and_chain() and "#" in script.text
 
 
-def _wrapped(segment: _Segment, last: bool) -> str:
-    return segment.script.text if _plain(segment.script, last) else f"( {segment.script.text} )"
+def _wrapped(segment: _Segment, index: int, count: int) -> str:
+    text = segment.script.text
+    return f"( {text} )" if _needs_subshell(segment.script, index, count) else text
 
 
-def _plain(script: Script, last: bool) -> bool:
-    """Joinable with ``&&`` as it is: a plain ``&&`` list, leaving no shell state to a next one."""
-    return script.is_and_chain() and (last or not script.state_changes())
+def _needs_subshell(script: Script, index: int, count: int) -> bool:
+    """Whether a script must run in ``( … )`` to mean the same once joined with ``&&``.
+
+    Shell state it sets (``cd``, ``export``, ``set`` …) must not reach the scripts after it. And
+    ``prev && a || b`` would run ``b`` when ``prev`` fails, ``prev && a; b`` likewise: a script
+    after the first must be a plain ``&&`` list. The first script only joins the chain at its
+    end (``a || b && next`` is ``(a || b) && next``), unless it ends in ``;`` or ``&``.
+    """
+    if script.state_changes() and index < count - 1:
+        return True
+    if index == 0:
+        return script.text.rstrip().endswith((";", "&"))
+    return not script.is_and_chain()
 
 
 def _join(ctx: Context, segments: Sequence[_Segment]) -> str:
@@ -148,10 +159,10 @@ def _join(ctx: Context, segments: Sequence[_Segment]) -> str:
     escape = first.escape
     leading = _leading_operator_style(ctx)
     indent = _continuation_indent(ctx, [segment.run.located for segment in segments])
-    parts = [head + _body(segments[0], len(segments) == 1)]
-    for segment in segments[1:]:
+    parts = [head + _body(segments[0], 0, len(segments))]
+    for index, segment in enumerate(segments[1:], start=1):
         comment_lines = "".join(f"{indent}{comment}{newline}" for comment in segment.comments)
-        body = _body(segment, segment is segments[-1])
+        body = _body(segment, index, len(segments))
         if leading:
             parts.append(f" {escape}{newline}{comment_lines}{indent}&& {body}")
         else:
@@ -160,8 +171,8 @@ def _join(ctx: Context, segments: Sequence[_Segment]) -> str:
     return "".join(parts) + last.trailing_newline
 
 
-def _body(segment: _Segment, last: bool) -> str:
-    return segment.body if _plain(segment.script, last) else f"( {segment.body} )"
+def _body(segment: _Segment, index: int, count: int) -> str:
+    return f"( {segment.body} )" if _needs_subshell(segment.script, index, count) else segment.body
 
 
 def _newline(node: Instruction) -> str:
