@@ -3,4 +3,5 @@ ARG WITH_DEBUG=0
 RUN apt-get update && apt-get install -y --no-install-recommends curl # for the healthcheck
 RUN if [ "$WITH_DEBUG" = 1 ]; then \
         apt-get update && apt-get install -y --no-install-recommends gdb; \
-    fi
+    fi && \
+        rm -rf /var/lib/apt/lists/*

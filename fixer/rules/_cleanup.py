@@ -112,13 +112,15 @@ def removes_any(script: Script, wanted: Callable[[str], bool]) -> Command | None
     return found
 
 
-def removes_path(script: Script, path: str) -> bool:
-    """Whether the script removes ``path``, what is inside it, or a folder holding it."""
+def removes_path(script: Script, path: str, after: int = -1) -> bool:
+    """Whether the script removes ``path``, what is inside it, or a folder holding it (with an
+    ``rm`` that starts after offset ``after``: a removal before the last install is undone by it)."""
 
     def hits(removed: str) -> bool:
         return removed == path or path.startswith(removed + "/") or removed.startswith(path + "/")
 
-    return removes_any(script, hits) is not None
+    found = removes_any(script, hits)
+    return found is not None and found.start > after
 
 
 WRAPPERS = frozenset({"sudo", "env"})

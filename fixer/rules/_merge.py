@@ -63,8 +63,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
             comments.append(node.code)
             continue
         if not isinstance(node, Instruction):
-            comments = []
-            continue
+            continue  # a blank line: dropped; the comments above it still move with what follows
         located = Located(node, ctx.position(offset)[0], offset)
         keyword = node.upper_keyword
         if keyword == "RUN":

@@ -60,13 +60,20 @@ def append_command(run: Run, command: str) -> Edit | None:
 
     A one-line RUN gets `` && command``; a RUN continued over lines gets a new line in its own
     style, operator leading (``    && command``) or trailing (``… && \\`` then ``    command``).
-    None when the script does not end in a command (a trailing comment would swallow the text).
+    None unless the joined script parses as this one plus the new command at the top level: a
+    trailing comment would swallow it, a trailing ``;`` or ``&`` would make ``; &&`` a syntax error.
     """
+    from fixer.shell import analyse
+
     script = run.script
-    if script.source != "shell-form" or not script.script.commands:
-        return None
+    if script.source != "shell-form" or not script.script.commands or run.located.node.heredocs:
+        return None  # after a heredoc, the text would land on its terminator line
     text = script.script.text
-    if text[script.script.commands[-1].end :].strip():
+    joined = analyse(f"{text} && {command}")
+    added = analyse(command).commands
+    if joined.has_error or len(joined.commands) != len(script.script.commands) + len(added):
+        return None
+    if [w.text for w in joined.commands[-1].words] != [w.text for w in added[-1].words]:
         return None
     node = run.located.node
     sources = [line for line in node.lines if isinstance(line, SourceLine)]

@@ -61,7 +61,8 @@ class AptListsNotRemoved(Rule):
             calls = script.invocations("apt-get", "apt")
             if not any(call.subcommand in NEEDS_LISTS | {"update"} for call in calls):
                 continue
-            if removes_path(script, LISTS) or mount_covers(run.located.node, LISTS):
+            last_apt = max(call.command.start for call in calls)
+            if removes_path(script, LISTS, after=last_apt) or mount_covers(run.located.node, LISTS):
                 continue
             fix = None
             if not _later_run_relies_on_lists(ctx, run, all_runs[index + 1 :]):

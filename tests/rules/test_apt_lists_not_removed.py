@@ -287,10 +287,6 @@ def test_guard_sees_installs_it_cannot_analyse(later: str) -> None:
             "RUN apt-get update && apt-get install -y curl && cat <<EOF > /etc/motd\nhello\nEOF\n",
             id="heredoc-as-data",
         ),
-        pytest.param(
-            "RUN if [ -x /usr/bin/apt-get ]; then apt-get update && apt-get install -y curl; fi\n",
-            id="ends-in-compound-command",
-        ),
     ],
 )
 def test_reported_without_fix(source: str) -> None:
@@ -389,3 +385,10 @@ def test_diagnostic_location() -> None:
 def test_diagnostic_location_indented_run_starts_at_keyword() -> None:
     (diagnostic,) = fix_file("FROM debian:12\n  RUN apt-get update\n").diagnostics
     assert (diagnostic.line, diagnostic.column) == (2, 3)
+
+
+def test_removal_follows_a_conditional_install() -> None:
+    # `rm -rf` of lists that were never fetched is harmless, so the removal goes after `fi`.
+    source = "RUN if [ -x /usr/bin/apt-get ]; then apt-get update && apt-get install -y curl; fi\n"
+    fixed = fixer.fix("FROM debian:12\n" + source, select=["DF102"]).output
+    assert fixed == "FROM debian:12\n" + source.replace("fi\n", "fi && rm -rf /var/lib/apt/lists/*\n")
