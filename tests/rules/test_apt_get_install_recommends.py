@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rule_fixers import fixer_for
 
 import fixer
 
@@ -11,12 +12,8 @@ FROM = "FROM debian:12\n"
 NIR = "--no-install-recommends"
 
 
-def fix_file(text: str, unsafe: bool = False) -> str:
-    return fixer.fix(text, unsafe=unsafe, select=RULE).output
-
-
-def fixed(text: str, unsafe: bool = False) -> str:
-    return fix_file(FROM + text, unsafe=unsafe).removeprefix(FROM)
+fix_file = fixer_for(RULE[0])
+fixed = fixer_for(RULE[0], base=FROM)
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rule_fixers import fixer_for
 
 import fixer
 
-
-def fix(text: str, unsafe: bool = False) -> str:
-    return fixer.fix("FROM debian:12\n" + text, unsafe=unsafe, select=["DF110"]).output.removeprefix(
-        "FROM debian:12\n"
-    )
+fix = fixer_for("DF110", base="FROM debian:12\n")
 
 
 @pytest.mark.parametrize(

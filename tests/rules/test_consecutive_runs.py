@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rule_fixers import fix_with
 
 import fixer
 
 
 def fix(text: str, unsafe: bool = True) -> str:
-    return fixer.fix("FROM debian:12\n" + text, unsafe=unsafe, select=["DF502"]).output.removeprefix(
-        "FROM debian:12\n"
-    )
+    return fix_with("DF502", text, unsafe, base="FROM debian:12\n")
 
 
 @pytest.mark.parametrize(
