@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fixer.diagnostic import Edit, Fix
-from fixer.model import Family
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._run import Run, runs
-from fixer.snippets import render
 
-# The shell to switch to, per distro family: one that ships in the image and knows pipefail.
+# The shell to switch to, per distro family (``fixer.model.Family`` values): one that ships in
+# the image and knows pipefail.
 PIPEFAIL_SHELLS = {
-    Family.DEBIAN: "/bin/bash",
-    Family.UBUNTU: "/bin/bash",
-    Family.RHEL: "/bin/bash",
-    Family.FEDORA: "/bin/bash",
-    Family.AMAZONLINUX: "/bin/bash",
-    Family.SUSE: "/bin/bash",
-    Family.ALPINE: "/bin/ash",
+    "debian": "/bin/bash",
+    "ubuntu": "/bin/bash",
+    "rhel": "/bin/bash",
+    "fedora": "/bin/bash",
+    "amazonlinux": "/bin/bash",
+    "suse": "/bin/bash",
+    "alpine": "/bin/ash",
 }
 
 
@@ -74,6 +73,8 @@ class PipeWithoutPipefail(Rule):
             fix = None
             if stage is not None and shell is not None and stage.index not in fixed_stages:
                 fixed_stages.add(stage.index)  # one SHELL per stage covers every later RUN
+                from fixer.snippets import render  # jinja2 loads only when a snippet is needed
+
                 text = render("shell/pipefail.j2", ctx.tree, shell=shell)
                 indent = run.located.node.code[
                     : len(run.located.node.code) - len(run.located.node.code.lstrip())
