@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from fixer.diagnostic import Fix
-from fixer.syntax import Dockerfile, Instruction, Located
+from fixer.syntax import Comment, Dockerfile, Instruction, Located
 
 if TYPE_CHECKING:
     from fixer.model import Model
@@ -54,6 +54,21 @@ class Context:
         from fixer.model import build_model  # imported on first use: `dfix -` cold start
 
         return build_model(self.tree, programs=_programs)
+
+    def comment_block_above(self, located: Located) -> tuple[int, str]:
+        """Where the comments directly above an instruction start, and their text (the offset of
+        the instruction itself, and "", when there are none): they document it, or suppress
+        findings on it, so whatever goes above the instruction goes above them too."""
+        start, block = located.offset, list[str]()
+        for node, _, offset in self.tree.located():
+            if offset >= located.offset:
+                break
+            if isinstance(node, Comment):
+                start = offset if not block else start
+                block.append(node.code)
+            else:
+                block = []
+        return (start, "".join(block)) if block else (located.offset, "")
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; the BOM is not a column."""

@@ -78,10 +78,14 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
         else:
             return None  # USER, SHELL, VOLUME, FROM, unknown: the RUNs must stay apart
         comments = []
-    check = analyse(" && ".join(_wrapped(s, i, len(segments)) for i, s in enumerate(segments)))
+    count = len(segments)
+    wrapped = [_needs_subshell(s.script, i, count) for i, s in enumerate(segments)]
+    if any(wrapped) and _errexit(ctx, segments):
+        return None
+    check = analyse(" && ".join(_wrapped(s, i, count) for i, s in enumerate(segments)))
     if check.has_error or len(check.commands) != sum(len(s.script.commands) for s in segments):
         return None
-    start, own_comments = _comment_block_above(ctx, first)
+    start, own_comments = ctx.comment_block_above(first)
     if any(parse_comment(line)[0] for line in own_comments.splitlines()):
         return None
     if not moved:
@@ -91,21 +95,6 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
         title += f" (moves {', '.join(sorted(unsafe_reasons))} above the earlier RUNs)"
     applicability = Applicability.UNSAFE if unsafe_reasons else Applicability.SAFE
     return Fix(title, (Edit.replacement(start, last.end, text),), applicability)
-
-
-def _comment_block_above(ctx: Context, located: Located) -> tuple[int, str]:
-    """Where the comments directly above an instruction start, and their text: they document
-    the first RUN, so instructions moved above the merged RUN go above them too."""
-    start, block = located.offset, list[str]()
-    for node, _, offset in ctx.tree.located():
-        if offset >= located.offset:
-            break
-        if isinstance(node, Comment):
-            start = offset if not block else start
-            block.append(node.code)
-        else:
-            block = []
-    return (start, "".join(block)) if block else (located.offset, "")
 
 
 def _segment(ctx: Context, located: Located, first: Located, comments: list[str]) -> _Segment | None:
@@ -143,11 +132,32 @@ def _needs_subshell(script: Script, index: int, count: int) -> bool:
     after the first must be a plain ``&&`` list. The first script only joins the chain at its
     end (``a || b && next`` is ``(a || b) && next``), unless it ends in ``;`` or ``&``.
     """
-    if script.state_changes() and index < count - 1:
+    if (script.state_changes() or _exits(script)) and index < count - 1:
         return True
     if index == 0:
         return script.text.rstrip().endswith((";", "&"))
     return not script.is_and_chain()
+
+
+def _exits(script: Script) -> bool:
+    """``exit`` in a script would end the merged RUN, not just its own part."""
+    return any(command.program in ("exit", "exec") for command in script.commands)
+
+
+def _errexit(ctx: Context, segments: Sequence[_Segment]) -> bool:
+    """Whether ``set -e`` may be in force: from SHELL flags (``-eux``, ``-o errexit``) or a script.
+
+    POSIX ignores -e in every command of an ``&&`` list but the last, subshells included, so a
+    script that relied on it cannot be wrapped and joined.
+    """
+    shell = ctx.model.state_at(segments[0].run.located.offset).shell
+    flags = [*shell[1:]]
+    for segment in segments:
+        for command in segment.script.commands:
+            if command.program == "set":
+                flags += [word.text for word in command.args()]
+    shorts = [flag for flag in flags if flag.startswith("-") and not flag.startswith("--")]
+    return any("e" in flag[1:] for flag in shorts if flag != "-o") or "errexit" in flags
 
 
 def _join(ctx: Context, segments: Sequence[_Segment]) -> str:

@@ -61,7 +61,7 @@ class AptListsNotRemoved(Rule):
             calls = script.invocations("apt-get", "apt")
             if not any(call.subcommand in NEEDS_LISTS | {"update"} for call in calls):
                 continue
-            last_apt = max(call.command.start for call in calls)
+            last_apt = max(c.command.start for c in calls if c.subcommand in NEEDS_LISTS | {"update"})
             if removes_path(script, LISTS, after=last_apt) or mount_covers(run.located.node, LISTS):
                 continue
             fix = None

@@ -32,12 +32,12 @@ class ConsecutiveRuns(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the RUNs merge as DF501 merges them — joined with ``&&`` in the file's layout, a
-    script that would leak shell state (``cd``, ``export`` …) or is not a plain ``&&`` list run
-    in a subshell — so the commands and their order stay the same, but the build cache now
-    rebuilds all of them when one changes, which some files avoid on purpose. No fix when the
-    flags differ (``--mount``, ``--network``) or a RUN uses a heredoc, the exec form or a shell
-    comment.
+    Unsafe: the RUNs merge as DF501 merges them (see ``dfix explain DF501``: subshells where a
+    script would leak state or is not a plain ``&&`` list, no merge across a suppression comment
+    or where ``set -e`` may be on), so the commands and their order stay the same; but the
+    build cache now rebuilds all of them when one changes, which some files avoid on purpose.
+    No fix when the flags differ (``--mount``, ``--network``) or a RUN uses a heredoc, the exec
+    form or a shell comment.
 
     ## References
     - hadolint DL3059

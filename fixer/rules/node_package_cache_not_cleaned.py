@@ -147,8 +147,12 @@ class NodePackageCacheNotCleaned(Rule):
             if removal is not None and removal.start >= start:
                 return None
         fix = None
-        if all(unconditional(call.command) for _, call, _ in installs) and not removes_program(
-            last_run.script.script, last.command.end, PROGRAMS
+        # `--cache DIR` / `--cache-folder DIR`: a plain clean would empty the default cache instead.
+        custom_cache = any(option_value(call, tool.cache_option) for _, call, _ in installs)
+        if (
+            not custom_cache
+            and all(unconditional(call.command) for _, call, _ in installs)
+            and not removes_program(last_run.script.script, last.command.end, PROGRAMS)
         ):
             edit = append_command(last_run, wrapper_prefix(last) + tool.cleanup)
             title = f"Run `{tool.cleanup}` at the end of the RUN"

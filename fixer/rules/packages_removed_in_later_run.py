@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._cleanup import environment
 from fixer.rules._merge import merge_runs
 from fixer.rules._run import Run, runs
 
@@ -60,14 +61,16 @@ class PackagesRemovedInLaterRun(Rule):
 
     ## Fix safety
     The RUNs from the install to the removal become one RUN, joined with ``&&`` and laid out as
-    the file writes multi-line RUNs; comments above them move inside it. A script whose shell
-    state (``cd``, ``export``, ``set``, ``umask`` …) would leak into the next one, or that is not a
-    plain ``&&`` list (``||``, ``;``), runs in a subshell ``( … )``, so each keeps its meaning.
-    Safe when only such RUNs and metadata instructions (``LABEL``, ``EXPOSE``, ``CMD`` …) lie
-    between. Unsafe when ``ENV``, ``ARG``, ``COPY``, ``ADD`` or ``WORKDIR`` lie between: they move
-    above the merged RUN, so the earlier commands run after them. No fix across ``USER``,
-    ``SHELL``, ``VOLUME`` or a new stage, when the RUN flags differ (``--mount``, ``--network``),
-    or when a RUN uses a heredoc, the exec form or a shell comment.
+    the file writes multi-line RUNs; comments above them move inside it. A script that would
+    leak shell state (``cd``, ``export``, ``set``, ``umask`` …) or ``exit`` into the next one, or
+    that is not a plain ``&&`` list (``||``, ``;``) after the first, runs in a subshell
+    ``( … )``, so each keeps its meaning. Safe when only such RUNs and metadata instructions
+    (``LABEL``, ``EXPOSE``, ``CMD`` …) lie between. Unsafe when ``ENV``, ``ARG``, ``COPY``,
+    ``ADD`` or ``WORKDIR`` lie between: they move above the merged RUN, so the earlier commands
+    run after them. No fix across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a suppression
+    comment; when the RUN flags differ (``--mount``, ``--network``); when a RUN uses a heredoc,
+    the exec form or a shell comment; or when a script would need a subshell while ``set -e``
+    may be on (POSIX ignores ``-e`` inside ``( … ) && …``).
 
     ## References
     - hadolint DL3059 (consecutive RUNs)
@@ -119,7 +122,7 @@ def _packages(ctx: Context, run: Run, table: dict[str, set[str]]) -> set[str]:
 
 
 def _names(ctx: Context, run: Run, script: Script, call: PackageInvocation) -> set[str]:
-    variables = {**ctx.model.state_at(run.located.offset).env, **script.variables()}
+    variables = {**environment(ctx, run), **script.variables()}
     names: set[str] = set()
     words = [*call.packages, *_virtual(call)]
     for word in words:

@@ -79,13 +79,22 @@ class PipeWithoutPipefail(Rule):
                 indent = run.located.node.code[
                     : len(run.located.node.code) - len(run.located.node.code.lstrip())
                 ]
-                fix = Fix.unsafe(self.fix_title or "", Edit.insertion(run.located.offset, indent + text))
+                at = ctx.comment_block_above(run.located)[0]  # above the RUN's comments and pragmas
+                fix = Fix.unsafe(self.fix_title or "", Edit.insertion(at, indent + text))
             message = "a pipe hides the failure of every command but the last"
             yield self.violation(run.located.keyword_start, run.located.content_end, message, fix)
 
 
 def _sets_pipefail(run: Run) -> bool:
-    for command in run.script.script.commands:
-        if command.program == "set" and any("pipefail" in word.text for word in command.args()):
-            return True
-    return False
+    """A top-level ``set -o pipefail`` before the first pipe (one in a subshell covers only it)."""
+    commands = run.script.script.commands
+    first_pipe = min(
+        (c.start for c in commands if c.connector in ("|", "|&")), default=len(run.script.script.text)
+    )
+    return any(
+        command.program == "set"
+        and not command.in_subshell
+        and command.start < first_pipe
+        and any("pipefail" in word.text for word in command.args())
+        for command in commands
+    )

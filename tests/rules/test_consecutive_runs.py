@@ -27,8 +27,8 @@ def fix(text: str, unsafe: bool = True) -> str:
             id="state-change-in-a-subshell",
         ),
         pytest.param(
-            "RUN set -eux; \\\n\tapt-get update\nRUN echo done\n",
-            "RUN ( set -eux; \\\n\tapt-get update ) \\\n\t&& echo done\n",
+            "RUN cd /x; \\\n\tapt-get update\nRUN echo done\n",
+            "RUN ( cd /x; \\\n\tapt-get update ) \\\n\t&& echo done\n",
             id="own-tab-indent",
         ),
         pytest.param(
@@ -61,3 +61,14 @@ def test_reported_without_fix_when_a_heredoc_is_in_the_run() -> None:
     text = "FROM debian:12\nRUN a\nRUN <<EOF\nb\nEOF\n"
     (diagnostic,) = fixer.fix(text, unsafe=True, select=["DF502"]).diagnostics
     assert (diagnostic.line, diagnostic.fixed, diagnostic.applicability) == (3, False, None)
+
+
+def test_errexit_scripts_are_not_wrapped() -> None:
+    # POSIX ignores `set -e` inside `( … ) && …`: wrapping would let a failing command pass.
+    assert (
+        fix("RUN set -eux; false; echo ran\nRUN echo done\n")
+        == "RUN set -eux; false; echo ran\nRUN echo done\n"
+    )
+    shell = 'SHELL ["/bin/bash", "-euo", "pipefail", "-c"]\n'
+    source = shell + "RUN echo start\nRUN false; echo ran\nRUN echo done\n"
+    assert fix(source) == source

@@ -1,0 +1,6 @@
+FROM amazonlinux:2
+RUN yum install -y gcc make openssl-devel tar gzip
+COPY src/ /usr/src/app/
+RUN make -C /usr/src/app && make -C /usr/src/app install PREFIX=/usr/local
+RUN yum remove gcc make openssl-devel
+CMD ["/usr/local/bin/app"]
