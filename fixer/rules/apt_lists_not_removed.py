@@ -62,7 +62,13 @@ class AptListsNotRemoved(Rule):
             if not any(call.subcommand in NEEDS_LISTS | {"update"} for call in calls):
                 continue
             last_apt = max(c.command.start for c in calls if c.subcommand in NEEDS_LISTS | {"update"})
-            if removes_path(script, LISTS, after=last_apt) or mount_covers(run.located.node, LISTS):
+            # `apt-get dist-clean` (apt >= 2.7) removes the lists too.
+            dist_clean = any(c.subcommand == "dist-clean" and c.command.start > last_apt for c in calls)
+            if (
+                dist_clean
+                or removes_path(script, LISTS, after=last_apt)
+                or mount_covers(run.located.node, LISTS)
+            ):
                 continue
             fix = None
             if not _later_run_relies_on_lists(ctx, run, all_runs[index + 1 :]):

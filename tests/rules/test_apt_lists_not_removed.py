@@ -392,3 +392,8 @@ def test_removal_follows_a_conditional_install() -> None:
     source = "RUN if [ -x /usr/bin/apt-get ]; then apt-get update && apt-get install -y curl; fi\n"
     fixed = fixer.fix("FROM debian:12\n" + source, select=["DF102"]).output
     assert fixed == "FROM debian:12\n" + source.replace("fi\n", "fi && rm -rf /var/lib/apt/lists/*\n")
+
+
+def test_dist_clean_removes_the_lists() -> None:
+    text = "FROM debian:13\nRUN apt-get update; apt-get install -y curl; apt-get dist-clean\n"
+    assert fixer.fix(text, select=["DF102"]).diagnostics == []
