@@ -14,6 +14,7 @@ tree_sitter is imported lazily, since ``dfix -`` has a cold-start budget.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -257,12 +258,19 @@ def _bash_grammar() -> object:
     return binding.language()
 
 
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+
+
 @functools.lru_cache(maxsize=4096)
 def analyse(text: str) -> Script:
     """Parse ``text`` as a bash script (cached: the engine re-checks unchanged RUNs each pass)."""
-    data = text.encode("utf-8", "surrogatepass")
+    # tree-sitter-bash's scanner corrupts memory on some non-ASCII input (segfaults found by
+    # fuzzing, tree-sitter 0.25-0.26 with tree-sitter-bash 0.23-0.25). Bash gives non-ASCII
+    # characters no syntax, so each one is parsed as `%`, a plain word character: offsets stay
+    # character offsets, and every word's text is read from the real script.
+    data = _NON_ASCII.sub("%", text).encode("ascii")
     root = _parser().parse(data).root_node
-    walker = _Walker(text, None if len(data) == len(text) else _char_index(text))
+    walker = _Walker(text)
     walker.sequence(root.children, 0, None)
     commands = tuple(walker.commands)
     return Script(
@@ -272,19 +280,6 @@ def analyse(text: str) -> Script:
         _invocations=tuple(found for command in commands if (found := _invocation(command))),
         _and_chain=_is_and_chain(root),
     )
-
-
-def _char_index(text: str) -> list[int]:
-    """For each UTF-8 byte offset of ``text`` (and one past the end), the index of its character.
-
-    tree-sitter reports byte offsets; a byte inside a character maps to that character.
-    """
-    index: list[int] = []
-    for position, char in enumerate(text):
-        code = ord(char)
-        index.extend([position] * (1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4))
-    index.append(len(text))
-    return index
 
 
 # Context flags: the constructs a command is nested in.
@@ -324,11 +319,10 @@ _EXPANSIONS: Final = _words(
 class _Walker:
     """Collects the commands of one tree in source order."""
 
-    __slots__ = ("_attached", "_chars", "_heredocs", "commands", "text")
+    __slots__ = ("_attached", "_heredocs", "commands", "text")
 
-    def __init__(self, text: str, chars: list[int] | None) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self._chars = chars
         self.commands: list[Command] = []
         self._heredocs = 0
         # Redirects that tree-sitter hangs on a list but that belong to its last command:
@@ -411,8 +405,8 @@ class _Walker:
                     if _may_hold_commands(word.raw):
                         nested.append(child)
         words.extend(self.word(target) for target in extra)
-        start = self.offset(node.start_byte)
-        end = max(self.offset(node.end_byte), words[-1].end if words else 0)
+        start = node.start_byte
+        end = max(node.end_byte, words[-1].end if words else 0)
         self.commands.append(
             Command(
                 name=name,
@@ -431,16 +425,12 @@ class _Walker:
         for child in nested:  # commands in `$( … )` and `<( … )` inside the words
             self.sequence(child.children, context | _CONTEXT.get(child.type, 0), None)
 
-    def offset(self, byte: int) -> int:
-        return byte if self._chars is None else self._chars[byte]
-
     def span_text(self, node: Node) -> str:
-        return self.text[self.offset(node.start_byte) : self.offset(node.end_byte)]
+        # The parsed bytes are ASCII, one per character of the script: byte offsets index it.
+        return self.text[node.start_byte : node.end_byte]
 
     def word(self, node: Node) -> Word:
         start, end = node.start_byte, node.end_byte
-        if self._chars is not None:
-            start, end = self._chars[start], self._chars[end]
         raw = self.text[start:end]
         return Word(raw, self.value(node, raw), start, end)
 
@@ -476,7 +466,7 @@ class _Walker:
             literal = self.value(value_node, self.span_text(value_node))
             if literal is None:
                 return None
-            return raw[: self.offset(value_node.start_byte) - self.offset(node.start_byte)] + literal
+            return raw[: value_node.start_byte - node.start_byte] + literal
         if node.named_child_count:
             return None
         return _unescape(raw)
