@@ -167,7 +167,7 @@ def test_default_path_is_the_current_directory(dfix: Runner, tmp_path: Path) -> 
         pytest.param(b"FROM a\r\nRUN b\r\n", id="crlf"),
         pytest.param(b"\xef\xbb\xbfFROM a\n", id="bom"),
         pytest.param(b"FROM a", id="no-final-newline"),
-        pytest.param(b"\xef\xbb\xbfFROM a\r\nRUN b\nRUN c", id="bom-mixed-endings-no-final-newline"),
+        pytest.param(b"\xef\xbb\xbfFROM a\r\nRUN b\nCMD c", id="bom-mixed-endings-no-final-newline"),
         pytest.param(b"FROM a\nRUN <<EOF\r\n  x\r\nEOF\r\n", id="heredoc-crlf"),
         pytest.param("FROM a\nLABEL x=\u00e9\U0001f433\n".encode(), id="non-ascii"),
     ],
