@@ -44,11 +44,11 @@ class Run:
 
 def runs(ctx: Context) -> Iterator[Run]:
     """Every shell script run by a RUN, in POSIX-shell stages only."""
-    from fixer.shell import run_scripts  # tree-sitter loads only for files with a RUN
-
     for located in ctx.instructions:
         if located.node.upper_keyword != "RUN":
             continue
+        from fixer.shell import run_scripts  # shell analysis loads only for files with a RUN
+
         shell_is_posix = ctx.model.state_at(located.offset).shell_is_posix
         for script in run_scripts(located.node, shell_is_posix):
             if not script.script.has_error:
