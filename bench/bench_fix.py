@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench_parse import DEFAULT_CORPUS, fmt_ms, fmt_us, load_corpus, percentile, time_per_file
+from bench_parse import DEFAULT_CORPUS, fmt_ms, fmt_us, open_corpus, percentile, time_per_file
 
 import fixer
 
@@ -70,19 +70,12 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N accepted files")
     a = ap.parse_args()
 
-    if not a.corpus.is_dir():
-        print(f"bench_fix: corpus not found: {a.corpus}", file=sys.stderr)
-        return 2
     t_start = time.perf_counter()
-    files = load_corpus(a.corpus, a.limit)
-    if not files:
-        print(f"bench_fix: no UTF-8 file BuildKit accepts under {a.corpus}", file=sys.stderr)
+    files = open_corpus(a.corpus, a.limit, "bench_fix")
+    if files is None:
         return 2
     texts = [text for _, text in files]
     paths = [str(path.resolve()) for path, _ in files]
-    size = sum(len(t.encode()) for t in texts)
-    print(f"corpus: {a.corpus}")
-    print(f"files: {len(texts)} (UTF-8, accepted by BuildKit), {size / 1e6:.2f} MB")
     print(f"python {sys.version.split()[0]}, fixer {fixer.__version__}, {os.cpu_count()} CPUs")
 
     dfix = BIN / "dfix"

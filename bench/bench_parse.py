@@ -58,6 +58,21 @@ def load_corpus(root: Path, limit: int) -> list[tuple[Path, str]]:
     return files
 
 
+def open_corpus(corpus: Path, limit: int, tool: str) -> list[tuple[Path, str]] | None:
+    """The corpus files both parsers can time, with the heading lines; None (said why) if none."""
+    if not corpus.is_dir():
+        print(f"{tool}: corpus not found: {corpus}", file=sys.stderr)
+        return None
+    files = load_corpus(corpus, limit)
+    if not files:
+        print(f"{tool}: no UTF-8 file BuildKit accepts under {corpus}", file=sys.stderr)
+        return None
+    size = sum(len(text.encode()) for _, text in files)
+    print(f"corpus: {corpus}")
+    print(f"files: {len(files)} (UTF-8, accepted by BuildKit), {size / 1e6:.2f} MB")
+    return files
+
+
 def time_per_file(
     funcs: dict[str, Callable[[str], object]], texts: Sequence[str], passes: int
 ) -> dict[str, list[float]]:
@@ -110,18 +125,12 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N accepted files")
     a = ap.parse_args()
 
-    if not a.corpus.is_dir():
-        print(f"bench_parse: corpus not found: {a.corpus}", file=sys.stderr)
-        return 2
     t_start = time.perf_counter()
-    files = load_corpus(a.corpus, a.limit)
-    if not files:
-        print(f"bench_parse: no UTF-8 file BuildKit accepts under {a.corpus}", file=sys.stderr)
+    files = open_corpus(a.corpus, a.limit, "bench_parse")
+    if files is None:
         return 2
     texts = [text for _, text in files]
     size = sum(len(t.encode()) for t in texts)
-    print(f"corpus: {a.corpus}")
-    print(f"files: {len(texts)} (UTF-8, accepted by BuildKit), {size / 1e6:.2f} MB")
     print(f"python {sys.version.split()[0]}, fixer {fixer.__version__}")
 
     # (a) + (b): parse time per file.
