@@ -10,6 +10,7 @@ A rule is named by its code, its name or any alias (hadolint, BuildKit, Trivy, C
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from fixer.rules._base import Context, Located, Rule, Violation
@@ -41,6 +42,7 @@ class Suppressions:
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+        self._starts = [located.offset for located in ctx.instructions]
         self._file: set[str] = set()
         self._above: dict[int, set[str]] = {}  # instruction offset → names
         self._buildkit_skips: set[str] = set()
@@ -48,7 +50,7 @@ class Suppressions:
             if directive.name == "check":
                 self._buildkit_skips |= _check_skips(directive.value)
         pending: set[str] = set()
-        for node, _, offset in ctx.tree.located():
+        for node, _, offset in ctx.nodes:
             if isinstance(node, Comment):
                 names, file_wide = parse_comment(node.content)
                 (self._file if file_wide else pending).update(names)
@@ -71,10 +73,10 @@ class Suppressions:
         return check is not None and bool({"all", check.lower()} & self._buildkit_skips)
 
     def _instruction_at(self, offset: int) -> Located | None:
-        for located in self._ctx.instructions:
-            if located.offset <= offset < located.end:
-                return located
-        return None
+        instructions = self._ctx.instructions
+        index = bisect.bisect_right(self._starts, offset) - 1
+        located = instructions[index] if index >= 0 else None
+        return located if located is not None and offset < located.end else None
 
 
 def _check_skips(value: str) -> set[str]:

@@ -45,7 +45,9 @@ class Context:
     def __init__(self, text: str, tree: Dockerfile) -> None:
         self.text = text
         self.tree = tree
-        self.instructions = tree.located_instructions()
+        # Every top-level node with its line and offset, computed once: rules walk them often.
+        self.nodes = list(tree.located())
+        self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
     @functools.cached_property
@@ -60,7 +62,7 @@ class Context:
         the instruction itself, and "", when there are none): they document it, or suppress
         findings on it, so whatever goes above the instruction goes above them too."""
         start, block = located.offset, list[str]()
-        for node, _, offset in self.tree.located():
+        for node, _, offset in self.nodes:
             if offset >= located.offset:
                 break
             if isinstance(node, Comment):

@@ -54,7 +54,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
     segments: list[_Segment] = []
     unsafe_reasons: set[str] = set()
     comments: list[str] = []
-    for node, _, offset in ctx.tree.located():
+    for node, line, offset in ctx.nodes:
         if offset < first.offset or offset > last.offset:
             continue
         if isinstance(node, Comment):
@@ -64,7 +64,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
             continue
         if not isinstance(node, Instruction):
             continue  # a blank line: dropped; the comments above it still move with what follows
-        located = Located(node, ctx.position(offset)[0], offset)
+        located = Located(node, line, offset)
         keyword = node.upper_keyword
         if keyword == "RUN":
             segment = _segment(ctx, located, first, [lstrip_go(c).rstrip("\r\n") for c in comments])

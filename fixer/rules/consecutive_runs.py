@@ -63,15 +63,13 @@ class ConsecutiveRuns(Rule):
 def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:
     """Runs of RUN instructions with the same flags, only comments and blank lines between."""
     group: list[Located] = []
-    for node, _, offset in ctx.tree.located():
-        if not isinstance(node, Instruction):
-            continue
-        if node.upper_keyword == "RUN" and group and _same_flags(group[0].node, node):
-            group.append(Located(node, ctx.position(offset)[0], offset))
+    for located in ctx.instructions:
+        if located.node.upper_keyword == "RUN" and group and _same_flags(group[0].node, located.node):
+            group.append(located)
             continue
         if len(group) > 1:
             yield group
-        group = [Located(node, ctx.position(offset)[0], offset)] if node.upper_keyword == "RUN" else []
+        group = [located] if located.node.upper_keyword == "RUN" else []
     if len(group) > 1:
         yield group
 
