@@ -14,6 +14,7 @@ from fixer.model.stages import (
     Stage,
     State,
     build_model,
+    builds_on,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Stage",
     "State",
     "build_model",
+    "builds_on",
     "image_family",
     "package_manager_family",
     "parse_image_ref",

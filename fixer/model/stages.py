@@ -162,11 +162,17 @@ class Model:
         """Whether ``stage``'s layers are in the built image: the final (or ``target``) stage and
         the stages it is built FROM; not stages only used through ``COPY --from``."""
         top = self.final if target is None else self.target(target)
-        while top is not None:
-            if top is stage:
-                return True
-            top = top.parent
-        return False
+        return top is not None and builds_on(top, stage)
+
+
+def builds_on(stage: Stage, base: Stage) -> bool:
+    """Whether ``stage`` is ``base`` or built FROM it (directly or through other stages)."""
+    current: Stage | None = stage
+    while current is not None:
+        if current is base:
+            return True
+        current = current.parent
+    return False
 
 
 def build_model(

@@ -103,13 +103,10 @@ def _later_run_relies_on_lists(ctx: Context, run: Run, later_scripts: list[Run])
 def _inherits(ctx: Context, home_offset: int, later_offset: int) -> bool:
     """Whether the instruction at ``later_offset`` runs on top of the layer at ``home_offset``
     (same stage, or a stage built on it)."""
-    stage = ctx.model.stage_of(later_offset)
-    home = ctx.model.stage_of(home_offset)
-    while stage is not None:
-        if stage is home:
-            return True
-        stage = stage.parent
-    return False
+    from fixer.model import builds_on
+
+    stage, home = ctx.model.stage_of(later_offset), ctx.model.stage_of(home_offset)
+    return stage is not None and home is not None and builds_on(stage, home)
 
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
