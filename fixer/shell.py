@@ -33,6 +33,7 @@ __all__ = [
     "Script",
     "Word",
     "analyse",
+    "command_line_start",
     "run_scripts",
 ]
 
@@ -804,6 +805,16 @@ def _body_script(instruction: Instruction, index: int) -> RunScript:
     content = instruction.heredocs[index].content
     offsets = tuple(range(start, start + len(content) + 1))
     return RunScript(script=analyse(content), offsets=offsets, source="heredoc")
+
+
+def command_line_start(instruction: Instruction) -> int | None:
+    """Where a shell-form RUN's command line starts in ``code``, whatever shell runs it; None
+    for the exec form, heredocs and ONBUILD."""
+    node = instruction.buildkit
+    if node.sub is not None or node.json or not node.value or instruction.heredocs:
+        return None
+    offsets = _command_line_offsets(instruction, node.value[0])
+    return offsets[0] if offsets is not None else None
 
 
 def _command_line_offsets(instruction: Instruction, value: str) -> list[int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from fixer.diagnostic import Applicability
+from fixer.diagnostic import Applicability, Fix
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._merge import merge_runs
 from fixer.syntax import Instruction
@@ -36,8 +36,18 @@ class ConsecutiveRuns(Rule):
     script would leak state or is not a plain ``&&`` list, no merge across a suppression comment
     or where ``set -e`` may be on), so the commands and their order stay the same; but the
     build cache now rebuilds all of them when one changes, which some files avoid on purpose.
-    No fix when the flags differ (``--mount``, ``--network``) or a RUN uses a heredoc, the exec
-    form or a shell comment.
+    A RUN that cannot join its neighbours splits the group: the RUNs before and after it
+    merge on their own. No fix when the flags differ (``--mount``, ``--network``) or a RUN uses
+    a heredoc, the exec form or a shell comment.
+
+    PowerShell RUNs (``SHELL ["powershell", "-Command", …]``, ``pwsh``) join with ``;``. A RUN
+    that may fail without stopping the script (it runs a program, or the SHELL does not set
+    ``$ErrorActionPreference = 'Stop'``) gets ``if (-not $?) { exit 1 }`` after it: the exit
+    status it had on its own. A RUN stays apart when a later one could see what it leaves in
+    the process: a variable the later RUN names, the location, environment or preference
+    variables, functions, aliases, modules, a machine environment change, a TLS setting before a
+    download; or when it may end early (``exit 0``, ``return``), ends in a ``#`` comment, or the
+    later RUN reads ``$?``/``$LASTEXITCODE``. ``cmd`` RUNs are never merged.
 
     ## References
     - hadolint DL3059
@@ -52,12 +62,41 @@ class ConsecutiveRuns(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for group in _consecutive_runs(ctx):
-            fix = merge_runs(ctx, group[0], group[-1], self.fix_title or "")
-            if fix is not None:
-                fix = dataclasses.replace(fix, applicability=Applicability.UNSAFE)
-            second = group[1]
-            message = f"{len(group)} consecutive RUN instructions: {len(group)} layers"
-            yield self.violation(second.keyword_start, second.content_end, message, fix)
+            merges = list(self._merges(ctx, group))
+            if not merges:
+                yield self._violation(group, None)
+            for run, fix in merges:
+                yield self._violation(run, fix)
+
+    def _merges(self, ctx: Context, group: list[Located]) -> Iterator[tuple[list[Located], Fix]]:
+        """The whole group as one RUN; failing that, the longest runs of RUNs that merge, left
+        to right: a RUN that cannot join its neighbours (``set -e``, a suppression, state a
+        later RUN would see) splits the group."""
+        whole = self._merge(ctx, group[0], group[-1])
+        if whole is not None:
+            yield group, whole
+            return
+        start = 0
+        while start < len(group) - 1:
+            longest = None
+            end = start + 1
+            while end < len(group) and (fix := self._merge(ctx, group[start], group[end])):
+                longest, end = (end, fix), end + 1
+            if longest is None:
+                start += 1
+                continue
+            last, fix = longest
+            yield group[start : last + 1], fix
+            start = last + 1
+
+    def _merge(self, ctx: Context, first: Located, last: Located) -> Fix | None:
+        fix = merge_runs(ctx, first, last, self.fix_title or "")
+        return fix and dataclasses.replace(fix, applicability=Applicability.UNSAFE)
+
+    def _violation(self, run: list[Located], fix: Fix | None) -> Violation:
+        second = run[1]
+        message = f"{len(run)} consecutive RUN instructions: {len(run)} layers"
+        return self.violation(second.keyword_start, second.content_end, message, fix)
 
 
 def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:

@@ -71,4 +71,85 @@ def test_errexit_scripts_are_not_wrapped() -> None:
     )
     shell = 'SHELL ["/bin/bash", "-euo", "pipefail", "-c"]\n'
     source = shell + "RUN echo start\nRUN false; echo ran\nRUN echo done\n"
-    assert fix(source) == source
+    # The group splits: the `;` list cannot follow `echo start &&`, but it can lead a merge
+    # (`false; echo ran && echo done` still stops at `false`).
+    merged = shell + "RUN echo start\nRUN false; echo ran \\\n    && echo done\n"
+    assert fix(source) == merged
+
+
+POWERSHELL = (
+    "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+    'SHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "merged"),
+    [
+        pytest.param("Write-Host a", "Write-Host b", "Write-Host a; `\n    Write-Host b", id="cmdlets"),
+        pytest.param(
+            "git clone https://x/y.git",
+            "Write-Host b",
+            "git clone https://x/y.git; if (-not $?) { exit 1 }; `\n    Write-Host b",
+            id="program-checked",
+        ),
+        pytest.param(
+            "Write-Host a ;  ", "Write-Host b", "Write-Host a; `\n    Write-Host b", id="one-semicolon"
+        ),
+        pytest.param(
+            "$url = 'x'; Write-Host $url",
+            "Write-Host $env:url",
+            "$url = 'x'; Write-Host $url; `\n    Write-Host $env:url",
+            id="env-variable-is-another-variable",
+        ),
+        pytest.param("$url = 'x'; Write-Host $url", "Write-Host $URL", "", id="variable-named-later"),
+        pytest.param("Set-Location C:\\x", "Get-ChildItem", "", id="location"),
+        pytest.param("choco install -y git # pin", "Write-Host b", "", id="line-comment"),
+        pytest.param("exit 0", "Write-Host b", "", id="exit-zero"),
+        pytest.param("Write-Host a", "Write-Host $LASTEXITCODE", "", id="status-read"),
+        pytest.param(
+            "[Net.ServicePointManager]::SecurityProtocol = 'Tls12'",
+            "Invoke-WebRequest https://x -OutFile y",
+            "",
+            id="tls-then-download",
+        ),
+        pytest.param("Write-Host a", "cmd /c 'echo \u2019'", "", id="non-ascii"),
+        pytest.param("choco install -y nodejs-lts", "npm --version", "", id="installer-then-program"),
+        pytest.param(
+            "Start-Process msiexec -ArgumentList '/i', 'node.msi', '/qn' -Wait",
+            "Write-Host $env:PATH",
+            "",
+            id="installer-then-environment",
+        ),
+        pytest.param(
+            "choco install -y nodejs-lts",
+            "Remove-Item C:\\temp -Recurse; mkdir C:\\app",
+            "choco install -y nodejs-lts; if (-not $?) { exit 1 }; `\n"
+            "    Remove-Item C:\\temp -Recurse; mkdir C:\\app",
+            id="installer-then-cmdlets-and-built-in-aliases",
+        ),
+    ],
+)
+def test_powershell_merge(first: str, second: str, merged: str) -> None:
+    """``merged`` is the merged RUN's script, or empty when the RUNs must stay apart."""
+    source = f"RUN {first}\nRUN {second}\n"
+    result = fix_with("DF502", source, True, base=POWERSHELL)
+    assert result == (f"RUN {merged}\n" if merged else source)
+
+
+def test_powershell_merge_without_stop_checks_cmdlets_too() -> None:
+    base = 'FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04\nSHELL ["pwsh", "-Command"]\n'
+    result = fix_with("DF502", "RUN Write-Host a\nRUN Write-Host b\n", True, base=base)
+    assert result == "RUN Write-Host a; if (-not $?) { exit 1 }; \\\n    Write-Host b\n"
+
+
+def test_cmd_runs_are_reported_not_merged() -> None:
+    text = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN icacls \\a\nRUN icacls \\b\n"
+    (diagnostic,) = fixer.fix(text, unsafe=True, select=["DF502"]).diagnostics
+    assert (diagnostic.line, diagnostic.fixed) == (3, False)
+
+
+def test_group_splits_around_a_run_that_cannot_join() -> None:
+    source = "RUN a\nRUN b\nRUN set -e; c\nRUN d\nRUN e\n"
+    expected = "RUN a \\\n    && b\nRUN set -e; c\nRUN d \\\n    && e\n"
+    assert fix(source) == expected
