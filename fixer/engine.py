@@ -8,6 +8,9 @@ Every pass goes through Black's safety net before it is kept:
 - every instruction outside the edited spans is still there, unchanged in BuildKit's view;
 and at the end the fixed point itself proves that a second run is a no-op. A fix that fails a
 check is dropped and reported (never written); a file that does not converge is left as it was.
+
+Every diagnostic is placed in the text the user gave (``run``'s ``text``), whichever pass found
+it: ``Origin`` maps a later pass's offsets back through the edits of the passes before it.
 """
 
 from __future__ import annotations
@@ -44,25 +47,37 @@ def run(
 
     ``overrides`` maps rule codes to the applicability their SAFE/UNSAFE fixes get instead
     (configuration's extend-safe-fixes / extend-unsafe-fixes); DISPLAY fixes stay DISPLAY.
+
+    Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
+    remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
+    file the user has while dfix reports or shows a diff, the only text a fixed finding exists in,
+    and one coordinate system for the whole result. A finding in text an earlier pass wrote (a
+    merged RUN, an inserted line) is placed on the input text that pass replaced (see ``Origin``).
+    Who wants the findings left placed in the output instead (ruff's convention after ``--fix``,
+    for a file just rewritten) runs the output again: it is a fixed point, so that run changes
+    nothing and reports exactly the findings left.
     """
     original = text
     tree = parse(text)
+    source = ctx = Context(text, tree)  # every diagnostic is placed in the input's lines
+    origin = Origin()
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
     for _ in range(MAX_PASSES):
-        ctx = Context(text, tree)
         violations = _check(ctx, rules, overrides or {})
         chosen = _non_overlapping(v for v in violations if _wanted(v, level, text, rejected))
         if not chosen:
-            remaining = [_diagnostic(ctx, v) for v in violations]
+            remaining = [_diagnostic(source, origin, v) for v in violations]
             return EngineResult(text, sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule)))
         kept, new_text, new_tree = _apply_checked(text, tree, chosen)
         for violation in chosen:
             if violation in kept:
-                applied.append(_diagnostic(ctx, violation, fixed=True))
+                applied.append(_diagnostic(source, origin, violation, fixed=True))
             else:
                 rejected.add(_fingerprint(violation, text))
+        origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
         text, tree = new_text, new_tree
+        ctx = Context(text, tree)
     # A fix that keeps re-firing is a bug in a rule: write nothing rather than a half-fixed file.
     message = f"fixes did not settle in {MAX_PASSES} passes; file left unchanged"
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])
@@ -162,9 +177,80 @@ def _reaches_into(edit: Edit, start: int, end: int, open_ended: bool) -> bool:
     return edit.start < end and edit.end > start
 
 
-def _diagnostic(ctx: Context, violation: Violation, fixed: bool = False) -> Diagnostic:
-    line, column = ctx.position(violation.start)
-    end_line, end_column = ctx.position(violation.end)
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an offset in the text after some passes came from in the input text.
+
+    Later passes see text earlier ones wrote, but a user reads positions against the file they
+    have: each pass's edits (offsets in that pass's text) are kept, and an offset is mapped back
+    through them from the last pass to the first. Text outside every edit was copied verbatim,
+    so an offset there only shifts by the length the edits before it added or removed. An edit
+    is first trimmed of what it leaves as it was at either end (a merge rewrites whole RUNs but
+    keeps the first one's text and the last one's tail), so only text it really wrote has no
+    exact origin: a span starting in it starts where the replaced text started, and a span
+    ending in it ends where the replaced text ended, so a span covers the input it came from. A
+    span starting where text was deleted starts on the text that followed; one ending there ends
+    on the text before.
+    """
+
+    passes: tuple[tuple[Edit, ...], ...] = ()
+
+    def then(self, text: str, edits: Iterable[Edit]) -> Origin:
+        """The origin after one more pass applied ``edits`` to ``text``."""
+        return Origin((*self.passes, tuple(_trimmed(text, edit) for edit in sorted(edits))))
+
+    def start(self, offset: int) -> int:
+        """The input offset of a span that starts at ``offset``."""
+        for edits in reversed(self.passes):
+            offset = _back(edits, offset, end=False)
+        return offset
+
+    def end(self, offset: int) -> int:
+        """The input offset of a span that ends (exclusive) at ``offset``."""
+        for edits in reversed(self.passes):
+            offset = _back(edits, offset, end=True)
+        return offset
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The input span of ``[start, end)``; an empty span (an insertion point) stays empty."""
+        first = self.start(start)
+        return (first, max(first, self.end(end))) if end > start else (first, first)
+
+
+def _trimmed(text: str, edit: Edit) -> Edit:
+    """``edit`` without the characters it replaces with themselves at its start and end."""
+    old, new = text[edit.start : edit.end], edit.content
+    head = _common_prefix(old, new)
+    tail = _common_prefix(old[head:][::-1], new[head:][::-1])
+    return Edit(edit.start + head, edit.end - tail, new[head : len(new) - tail])
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _back(edits: tuple[Edit, ...], offset: int, end: bool) -> int:
+    """Map ``offset`` in the text ``edits`` produced back to the text they were applied to."""
+    shift = 0  # length added so far: new offset - old offset after the edits already passed
+    for edit in edits:
+        new_start = edit.start + shift
+        new_end = new_start + len(edit.content)
+        if offset < new_start or (end and offset == new_start):
+            break
+        if offset < new_end or (end and offset == new_end):
+            return edit.end if end else edit.start
+        shift = new_end - edit.end
+    return offset - shift
+
+
+def _diagnostic(source: Context, origin: Origin, violation: Violation, fixed: bool = False) -> Diagnostic:
+    """The diagnostic for a violation in the text ``origin`` maps back to the input ``source``."""
+
+    def position(start: int, end: int) -> tuple[int, int, int, int]:
+        first, last = origin.span(start, end)
+        return *source.position(first), *source.position(last)
+
+    line, column, end_line, end_column = position(violation.start, violation.end)
     fix = violation.fix
     return Diagnostic(
         rule=violation.rule.code,
@@ -177,9 +263,7 @@ def _diagnostic(ctx: Context, violation: Violation, fixed: bool = False) -> Diag
         fix_title=fix.title if fix else None,
         end_line=end_line,
         end_column=end_column,
-        edits=tuple(
-            TextEdit(*ctx.position(edit.start), *ctx.position(edit.end), edit.content) for edit in fix.edits
-        )
+        edits=tuple(TextEdit(*position(edit.start, edit.end), edit.content) for edit in fix.edits)
         if fix
         else (),
     )

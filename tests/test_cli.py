@@ -579,6 +579,31 @@ def test_json_stdin_write_carries_the_output(dfix: Runner) -> None:
     assert (result.code, result.json()["files"][0]["output"]) == (0, "COPY app.py /app/\r\n")
 
 
+# A first pass adds a line to the RUN on lines 2-3 (DF102) and `-y` to line 5 (DF101); DF104 waits
+# a pass for `-y`, and finds `apt-get install` on line 6 of that pass's text: line 5 of the file.
+TWO_PASSES = (
+    b"FROM debian:12\nRUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl\n"
+    b"WORKDIR /app\nRUN apt-get update && apt-get install gdb && rm -rf /var/lib/apt/lists/*\n"
+)
+
+
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--diff", "--format", "json"]])
+def test_findings_of_a_later_pass_are_placed_in_the_file_as_given(dfix: Runner, mode: list[str]) -> None:
+    result = dfix("-", "--select", "DF101,DF102,DF104", "--unsafe-fixes", *mode, stdin=TWO_PASSES)
+    if "json" in mode:
+        found = [
+            (d["code"], d["line"], d["column"], d["edits"][0]["line"], d["edits"][0]["column"])
+            for d in result.json()["files"][0]["diagnostics"]
+        ]
+        assert found == [("DF102", 2, 1, 3, 55), ("DF101", 5, 23, 5, 38), ("DF104", 5, 23, 5, 38)]
+    else:
+        assert [m.split(" [*] ")[0] for m in result.messages[:3]] == [
+            "-:2:1: DF102",
+            "-:5:23: DF101",
+            "-:5:23: DF104",
+        ]
+
+
 @pytest.mark.parametrize(
     "args",
     [

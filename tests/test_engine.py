@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from fixer import engine
-from fixer.diagnostic import Applicability, Edit, Fix
+from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix
+from fixer.rules import select_rules
 from fixer.rules._base import Context, Rule, Violation
+from fixer.syntax import Instruction, parse
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 class ReplaceKeyword(Rule):
@@ -148,3 +155,103 @@ def test_text_appended_to_a_last_line_without_newline_belongs_to_that_instructio
                 yield self.violation(last.offset, last.content_end, "b", fix)
 
     assert run("FROM x\nRUN a", AppendToLast()).output == "FROM x\nRUN a b"
+
+
+# --- positions: every finding is placed in the input, whichever pass found it -----------------------
+
+
+def fix_all(text: str, unsafe: bool = False) -> engine.EngineResult:
+    """The real rules through the engine, as ``dfix`` runs them."""
+    return engine.run(text, select_rules(None, None), Applicability.UNSAFE if unsafe else Applicability.SAFE)
+
+
+def where(d: Diagnostic) -> tuple[object, ...]:
+    edits = tuple((e.line, e.column, e.end_line, e.end_column) for e in d.edits)
+    return d.rule, d.fixed, (d.line, d.column, d.end_line, d.end_column), edits
+
+
+# Pass 1 appends a line to the RUN on lines 2-3 (DF102) and `-y` to the one on line 5 (DF101);
+# DF104 inserts at the same point as DF101, so it waits for pass 2, when line 5 has become line 6.
+LINE_ADDED_ABOVE = (
+    "FROM debian:12\n"
+    "RUN apt-get update \\\n"
+    "    && apt-get install -y --no-install-recommends curl\n"
+    "WORKDIR /app\n"
+    "RUN apt-get update && apt-get install gdb && rm -rf /var/lib/apt/lists/*\n"
+)
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["left", "fixed-in-pass-2"])
+@pytest.mark.parametrize(
+    ("bom", "newline"), [("", "\n"), ("", "\r\n"), ("\ufeff", "\r\n")], ids=["lf", "crlf", "bom-crlf"]
+)
+def test_a_later_pass_finding_is_placed_in_the_input(unsafe: bool, bom: str, newline: str) -> None:
+    text = bom + LINE_ADDED_ABOVE.replace("\n", newline)
+    result = fix_all(text, unsafe=unsafe)
+    assert result.output.count(newline) == text.count(newline) + 1  # the scenario: a line was added
+    assert ("--no-install-recommends gdb" in result.output) is unsafe
+    # DF104 (unsafe) is left, or fixed in pass 2; either way it is where the input has
+    # `apt-get install`, and its insertion goes right after it, where DF101's went.
+    assert [where(d) for d in result.diagnostics] == [
+        ("DF102", True, (2, 1, 3, 55), ((3, 55, 3, 55),)),
+        ("DF101", True, (5, 23, 5, 38), ((5, 38, 5, 38),)),
+        ("DF104", unsafe, (5, 23, 5, 38), ((5, 38, 5, 38),)),
+    ]
+
+
+def test_a_finding_in_text_an_earlier_pass_rewrote_covers_the_input_it_came_from() -> None:
+    # Pass 1 (DF110) moves the LABEL up and merges the two RUNs; pass 2 (DF102) finds the lists
+    # left in the merged RUN, whose first line the merge rewrote: it starts where the rewritten
+    # input started (the first RUN; not the LABEL, now line 3 of the pass's text) and ends, like
+    # the cleanup it appends, on the input's last line, which the merge kept.
+    text = (
+        "FROM debian:12\nRUN apt-get update\nLABEL a=b\nRUN apt-get install -y --no-install-recommends curl\n"
+    )
+    result = fix_all(text)
+    assert result.output.startswith("FROM debian:12\nLABEL a=b\nRUN apt-get update \\\n")
+    assert [where(d) for d in result.diagnostics] == [
+        ("DF102", True, (2, 1, 4, 52), ((4, 52, 4, 52),)),
+        ("DF110", True, (2, 1, 2, 19), ((2, 1, 5, 1),)),
+    ]
+
+
+def test_origin_maps_an_offset_back_through_every_pass() -> None:
+    # "abcd" -> "aXYcd" (b replaced) -> "aXYc" (d deleted) -> "aXYc!" (! appended where d was).
+    origin = (
+        engine.Origin()
+        .then("abcd", [Edit(1, 2, "XY")])
+        .then("aXYcd", [Edit.deletion(4, 5)])
+        .then("aXYc", [Edit.insertion(4, "!")])
+    )
+    assert [origin.start(i) for i in range(5)] == [0, 1, 1, 2, 4]  # X and Y come from b's place
+    assert [origin.end(i) for i in range(1, 6)] == [1, 2, 2, 3, 3]  # a span ending in XY covers b
+    assert origin.span(4, 4) == (4, 4)  # an insertion point stays a point
+    # What an edit writes back unchanged at either end is copied text, not rewritten text.
+    merged = engine.Origin().then("RUN a\n", [Edit(0, 6, "RUN a && b\n")])
+    assert [merged.start(4), merged.start(7), merged.start(10)] == [4, 5, 5]  # a, &, newline
+
+
+CORPUS_INPUTS = sorted(CORPUS.glob("*/input.Dockerfile"))
+
+
+@pytest.mark.parametrize("path", CORPUS_INPUTS, ids=[path.parent.name for path in CORPUS_INPUTS])
+def test_every_position_is_in_the_input_on_its_instructions(path: Path) -> None:
+    """Every line and column, the edits' too, exists in the input, and every finding's span reaches
+    one of the input's instructions -- not lines a fix added or a merge made shorter."""
+    text = path.read_bytes().decode("utf-8")
+    lines = text.split("\n")
+    tree = parse(text)
+    spans = [
+        (line, line + node.code.rstrip("\n").count("\n"))
+        for node, line, _ in tree.located()
+        if isinstance(node, Instruction)
+    ]
+    for unsafe in (False, True):
+        for d in fix_all(text, unsafe=unsafe).diagnostics:
+            assert d.end_line is not None and d.end_column is not None
+            points = [(d.line, d.column), (d.end_line, d.end_column)]
+            points += [p for e in d.edits for p in ((e.line, e.column), (e.end_line, e.end_column))]
+            for line, column in points:
+                assert 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1, (d, line)
+            assert (d.line, d.column) <= (d.end_line, d.end_column), d
+            assert any(first <= d.end_line and d.line <= last for first, last in spans), d
