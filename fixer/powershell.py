@@ -100,9 +100,9 @@ class PowerShellScript:
     """Whether it may end the script before its last statement succeeds (``exit`` with a
     status that is not a non-zero literal, ``return``, ``break``, ``continue``, ``trap``)."""
     last_may_fail_quietly: bool
-    """Whether its last statement runs a command that is not a cmdlet (a program, an alias, a
-    function): its failure sets ``$?`` without stopping the script, even under
-    ``$ErrorActionPreference = 'Stop'``."""
+    """Whether its last statement runs a program (or a script, a script block): its failure
+    sets ``$?`` without stopping the script, even under ``$ErrorActionPreference = 'Stop'``,
+    which makes any cmdlet's error (built-in aliases and functions included) end it."""
 
 
 def is_powershell(shell: Sequence[str]) -> bool:
@@ -255,10 +255,7 @@ def _exits_with_failure(node: Node) -> bool:
 
 
 def _may_fail_quietly(statement: Node) -> bool:
-    return any(
-        _CMDLET_NAME.fullmatch(_command_name(command)) is None or _has_invocation_operator(command)
-        for command in _descendants(statement, "command")
-    )
+    return any(_runs_program(command) for command in _descendants(statement, "command"))
 
 
 def _sets_machine_environment(command: Node) -> bool:
