@@ -11,8 +11,15 @@ left untouched, and counted) and hadolint lints ``after/``. Then it prints:
     DL3030 DL3032 DL3038 DL3040 DL3042 DL3060 DL3034 DL3036): findings before, after, and the
     reduction;
   - the total of all findings (every DL, DL4xxx and SC code) before and after;
+  - the same table without hadolint's known false positives, with a legend: DL3009 on a RUN that
+    runs `apt-get dist-clean` after its last `apt-get update`, or that has a cache or tmpfs mount on
+    /var/lib/apt(/lists); DL3032/DL3040 on a RUN where every yum/dnf/microdnf install is followed by
+    that manager's `clean all` (or `rm -r /var/cache/yum|dnf`), which hadolint flags because it
+    compares only the first install with the first clean. Each finding's RUN is read on its own side
+    (before or after), word by word (fixer.parse, fixer.shell);
   - regressions: any rule whose total count went up, and any file in which a rule's count went up,
-    each with an example file, line and source text (a fixer must never make things worse);
+    each with an example file, line and source text (a fixer must never make things worse); a rise
+    made only of known false positives is said to be so, not hidden;
   - files hadolint cannot parse (DL1000: heredocs and other BuildKit syntax it does not know),
     before and after. Those files are left out of the rule counts, so that a file hadolint parses on
     only one side cannot move them.
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import json
 import os
 import shutil
@@ -35,10 +43,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import fixer
+from fixer.shell import Command, PackageInvocation, run_scripts
+from fixer.syntax import Instruction, Located
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "realworld"
@@ -143,6 +155,129 @@ def pct(before: int, after: int) -> str:
     return f"{100 * (before - after) / before:6.1f}%" if before else "      -"
 
 
+# hadolint's known false positives: a finding on a RUN that does what the rule asks, in a way
+# hadolint 2.15.1 does not see (each checked with small Dockerfiles on its stdin). The flagged RUN
+# is read word by word: its --mount flags, and its commands in source order (fixer.shell).
+DIST_CLEAN, LISTS_MOUNT, FIRST_CLEAN = "dist-clean", "lists-mount", "first-install-vs-first-clean"
+QUIRKS = {  # name: what is left out, and the hadolint rule's blind spot
+    DIST_CLEAN: "DL3009 where `apt-get|apt dist-clean` follows the last `apt-get|apt update` (apt >= 2.7.8"
+    " deletes the lists too); DL3009.hs only accepts an `rm` given `-rf` or `/var/lib/apt/lists/*`",
+    LISTS_MOUNT: "DL3009 on a RUN with a cache or tmpfs --mount on /var/lib/apt(/lists) (the lists stay"
+    " out of the image); DL3009.hs accepts /var/lib/apt only with a mount on /var/cache/apt too",
+    FIRST_CLEAN: "DL3032/DL3040 where each yum (dnf, microdnf) install is followed by its `clean all` or"
+    " `rm -r /var/cache/yum|dnf`; DL3032.hs/DL3040.hs compare the FIRST install with the FIRST"
+    " `clean` or `rm -rf` only",
+}
+APT = ("apt-get", "apt")
+APT_LISTS = ("/var/lib/apt", "/var/lib/apt/lists")
+RPM = {"DL3032": ("yum",), "DL3040": ("dnf", "microdnf")}  # the managers each rule checks
+RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf")
+
+Step = tuple[Command, PackageInvocation | None]  # a command of a RUN, and its package-manager call
+
+
+@functools.cache
+def instructions(root: Path, file: str) -> list[Located]:
+    """The instructions of `root/file` with their first lines; none if dfix cannot parse it."""
+    try:
+        return fixer.parse((root / file).read_text(encoding="utf-8")).located_instructions()
+    except (OSError, UnicodeDecodeError, fixer.ParseError):
+        return []
+
+
+def instruction_at(root: Path, file: str, line: int) -> Instruction | None:
+    for located in instructions(root, file):
+        if located.line <= line < located.line + located.node.line_count:
+            return located.node
+    return None
+
+
+def steps(run: Instruction) -> list[Step]:
+    """The commands of the script(s) a RUN runs, in source order (none for exec form, ONBUILD)."""
+    found: list[Step] = []
+    for run_script in run_scripts(run):
+        calls = {call.command: call for call in run_script.script.invocations()}
+        found += [(command, calls.get(command)) for command in run_script.script.commands]
+    return found
+
+
+def last(found: list[Step], match: Callable[[Step], bool]) -> int:
+    """The index of the last step that matches, or -1."""
+    return max((index for index, step in enumerate(found) if match(step)), default=-1)
+
+
+def calls(managers: Sequence[str], *words: str) -> Callable[[Step], bool]:
+    """Matches a call of one of `managers` whose subcommand and operands include all `words`
+    (`yum clean all`; `dnf module install x` is an install, as for hadolint)."""
+
+    def match(step: Step) -> bool:
+        call = step[1]
+        return (
+            call is not None
+            and call.manager in managers
+            and set(words) <= {call.subcommand, *(word.text for word in call.packages)}
+        )
+
+    return match
+
+
+def removes_rpm_cache(step: Step) -> bool:
+    """`rm -r /var/cache/yum` or `/var/cache/dnf` (any flags with an r; a `/` or `/*` after it)."""
+    command, _ = step
+    words = [word.text for word in command.args()]
+    recursive = any(
+        w == "--recursive" or (w[:2] != "--" and w[:1] == "-" and "r" in w.lower()) for w in words
+    )
+    return (
+        command.program == "rm" and recursive and any(w.rstrip("*").rstrip("/") in RPM_CACHES for w in words)
+    )
+
+
+def mounts_apt_lists(run: Instruction) -> bool:
+    """The RUN has a `--mount=type=cache|tmpfs,target=/var/lib/apt[/lists][/]` flag."""
+    for flag in run.buildkit.flags:
+        name, _, value = flag.partition("=")
+        if name != "--mount":
+            continue
+        options: dict[str, str] = {}
+        for option in value.split(","):
+            key, _, option_value = option.partition("=")
+            options[key.strip().lower()] = option_value.strip().strip("\"'")
+        target = options.get("target") or options.get("dst") or options.get("destination") or ""
+        if options.get("type") in ("cache", "tmpfs") and target.rstrip("/") in APT_LISTS:
+            return True
+    return False
+
+
+def known_false_positive(root: Path, finding: Finding) -> str | None:
+    """The QUIRKS name of the hadolint quirk behind `finding` (read in `root`), or None."""
+    code = finding["code"]
+    if code not in ("DL3009", *RPM):
+        return None
+    run = instruction_at(root, finding["file"], finding["line"])
+    if run is None or run.buildkit.cmd.upper() != "RUN":
+        return None
+    found = steps(run)
+    if code == "DL3009":
+        if -1 < last(found, calls(APT, "update")) < last(found, calls(APT, "dist-clean")):
+            return DIST_CLEAN
+        return LISTS_MOUNT if mounts_apt_lists(run) else None
+    installs = [last(found, calls([manager], "install")) for manager in RPM[code]]
+    cleans = [
+        max(last(found, calls([manager], "clean", "all")), last(found, removes_rpm_cache))
+        for manager in RPM[code]
+    ]
+    if max(installs) == -1 or any(install > clean for install, clean in zip(installs, cleans, strict=True)):
+        return None
+    return FIRST_CLEAN
+
+
+def quirk_names(findings: Sequence[Finding]) -> str:
+    """`hadolint's X quirk` (or `X / Y quirks`) for the quirks behind `findings`."""
+    names = sorted({f["quirk"] for f in findings if f["quirk"]})
+    return f"hadolint's {' / '.join(names)} quirk{'s' if len(names) > 1 else ''}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -230,21 +365,46 @@ def delta(corpus: Path, work: Path, dfix: Path, hadolint: str, sequential: bool)
     count_before = Counter(f["code"] for f in kept_before)
     count_after = Counter(f["code"] for f in kept_after)
 
+    def row(name: str, b: int, n: int) -> str:
+        return f"  {name:8} {b:7} {n:7} {n - b:+7} {pct(b, n):>10}"
+
     print("\nfindings per rule (the rules dfix targets)")
     print(f"  {'rule':8} {'before':>7} {'after':>7} {'change':>7} {'reduction':>10}")
     for code in TARGETED:
-        b, n = count_before[code], count_after[code]
-        print(f"  {code:8} {b:7} {n:7} {n - b:+7} {pct(b, n):>10}")
+        print(row(code, count_before[code], count_after[code]))
     tb, ta = sum(count_before[c] for c in TARGETED), sum(count_after[c] for c in TARGETED)
-    print(f"  {'targeted':8} {tb:7} {ta:7} {ta - tb:+7} {pct(tb, ta):>10}")
+    print(row("targeted", tb, ta))
     nb, na = len(kept_before), len(kept_after)
-    print(f"  {'all':8} {nb:7} {na:7} {na - nb:+7} {pct(nb, na):>10}   (every rule, DL and SC)")
+    print(row("all", nb, na) + "   (every rule, DL and SC)")
     others = sorted(
         (c for c in count_before.keys() | count_after.keys() if c not in TARGETED),
         key=lambda c: (count_after[c] - count_before[c], c),
     )
     moved = [f"{c} {count_before[c]}->{count_after[c]}" for c in others if count_before[c] != count_after[c]]
     print(f"  other rules that moved: {', '.join(moved) or 'none'}")
+
+    # The same, without hadolint's known false positives (each finding's RUN read on its side).
+    for root, findings in ((before_root, kept_before), (after_root, kept_after)):
+        for f in findings:
+            f["quirk"] = known_false_positive(root, f)
+    real_before = Counter(f["code"] for f in kept_before if not f["quirk"])
+    real_after = Counter(f["code"] for f in kept_after if not f["quirk"])
+
+    def left_out(b: int, n: int) -> str:
+        return f"   {b:4} -> {n}" if b or n else ""
+
+    print("\nfindings per rule, excluding hadolint's known false positives (legend below)")
+    print(f"  {'rule':8} {'before':>7} {'after':>7} {'change':>7} {'reduction':>10}   left out")
+    for code in TARGETED:
+        b, n = real_before[code], real_after[code]
+        print(row(code, b, n) + left_out(count_before[code] - b, count_after[code] - n))
+    rb, ra = sum(real_before[c] for c in TARGETED), sum(real_after[c] for c in TARGETED)
+    print(row("targeted", rb, ra) + left_out(tb - rb, ta - ra))
+    rb, ra = sum(real_before.values()), sum(real_after.values())
+    print(row("all", rb, ra) + left_out(nb - rb, na - ra))
+    print("  left out, as hadolint's known false positives (the flagged RUN, read on each side):")
+    for name, legend in QUIRKS.items():
+        print(f"    {name}: {legend}")
 
     # Regressions: a rule's total up, or a rule's count up in any one file.
     by_file_before: dict[tuple[str, str], list[Finding]] = {}
@@ -258,22 +418,47 @@ def delta(corpus: Path, work: Path, dfix: Path, hadolint: str, sequential: bool)
         if len(found) > was:
             up_files.setdefault(code, []).append((file, was, len(found)))
 
+    def only_quirks(code: str, file: str) -> bool:
+        """The rise of `code` in `file` is all known false positives (the rest did not go up)."""
+        real = [f for f in by_file_before.get((code, file), []) if not f["quirk"]]
+        return sum(not f["quirk"] for f in by_file_after[(code, file)]) <= len(real)
+
     def example(code: str, file: str) -> list[str]:
         """`file:line: text` of a new `code` finding, and what that line was before dfix."""
         f, text = new_finding(
             by_file_before.get((code, file), []), by_file_after[(code, file)], before_root, after_root
         )
         old = line_before(before_root, after_root, file, f["line"])
-        return [f"{file}:{f['line']}: {text}", f"  was line {old}: {source_line(before_root, file, old)}"]
+        mark = "   [known false positive]" if only_quirks(code, file) else ""
+        return [
+            f"{file}:{f['line']}: {text}{mark}",
+            f"  was line {old}: {source_line(before_root, file, old)}",
+        ]
 
     up_rules = [c for c in sorted(count_after) if count_after[c] > count_before[c]]
+    real_up = [c for c in up_rules if real_after[c] > real_before[c]]
     print("\nREGRESSIONS")
     print(f"  rules whose total went up: {', '.join(up_rules) or 'none'}")
     for code in up_rules:
-        print(f"    {code}: {count_before[code]} -> {count_after[code]}")
+        quirks = [f for f in kept_before + kept_after if f["code"] == code and f["quirk"]]
+        if not quirks:
+            print(f"    {code}: {count_before[code]} -> {count_after[code]}")
+            continue
+        verdict = "still up" if code in real_up else f"the rise is all {quirk_names(quirks)}"
+        print(
+            f"    {code}: {count_before[code]} -> {count_after[code]}"
+            f" ({real_before[code]} -> {real_after[code]} without known false positives: {verdict})"
+        )
+    print(f"  of those, up without hadolint's known false positives: {', '.join(real_up) or 'none'}")
     print(f"  rules whose count went up in some file: {len(up_files) or 'none'}")
     for code, rows in sorted(up_files.items()):
-        print(f"    {code}: up in {len(rows)} file(s), +{sum(n - w for _, w, n in rows)} findings")
+        quirky = [file for file, _, _ in rows if only_quirks(code, file)]
+        note = ""
+        if quirky:
+            new = [f for file in quirky for f in by_file_after[(code, file)]]
+            share = "all" if len(quirky) == len(rows) else f"{len(quirky)} of the"
+            note = f" ({share} {len(rows)} rises are {quirk_names(new)})"
+        print(f"    {code}: up in {len(rows)} file(s), +{sum(n - w for _, w, n in rows)} findings{note}")
         for file, was, now in rows[:EXAMPLES]:
             first, second = example(code, file)
             print(f"      ({was}->{now}) {first}")
