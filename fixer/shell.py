@@ -153,6 +153,9 @@ class Script:
     # Derived from the tree when the script is analysed (a Script keeps no tree).
     _invocations: tuple[PackageInvocation, ...] = field(default=(), repr=False, compare=False)
     _and_chain: bool = field(default=False, repr=False, compare=False)
+    code_end: int = -1
+    """Where the code ends: before a comment that ends the script (``make # no tests``), else
+    ``len(text)``. Text appended to the code goes there, ahead of the comment."""
 
     def invocations(self, *managers: str) -> list[PackageInvocation]:
         """Package-manager invocations, all or those of ``managers`` (``"pip"`` covers pip3 and
@@ -280,6 +283,7 @@ def analyse(text: str) -> Script:
         has_error=root.has_error,
         _invocations=tuple(found for command in commands if (found := _invocation(command))),
         _and_chain=_is_and_chain(root),
+        code_end=_code_end(root, text),
     )
 
 
@@ -527,6 +531,17 @@ def _unescape_double_quoted(inner: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def _code_end(root: Node, text: str) -> int:
+    """The end of the last statement when a comment follows it on its line, else the text's."""
+    children = root.children
+    if len(children) < 2 or children[-1].type != "comment" or children[-2].type == "comment":
+        return len(text)
+    comment, code = children[-1], children[-2]
+    if comment.start_point.row != code.end_point.row:
+        return len(text)
+    return code.end_byte  # one byte per character: non-ASCII is parsed as `%`
 
 
 def _is_and_chain(root: Node) -> bool:

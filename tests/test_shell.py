@@ -783,3 +783,19 @@ def test_non_ascii_scripts_do_not_crash_the_parser() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("apt-get install -y x #!COMMIT", "apt-get install -y x"),
+        ("a && b  # c && d", "a && b"),
+        ("a; b # c", "a; b"),
+        ("a", "a"),
+        ("a # c\n# d", "a # c\n# d"),  # a comment line after: not a comment ending the code's line
+        ("echo '#' x", "echo '#' x"),
+        ("\u00e9 # c", "\u00e9"),
+    ],
+)
+def test_code_end_stops_before_a_trailing_comment(text: str, code: str) -> None:
+    assert text[: analyse(text).code_end] == code

@@ -132,7 +132,7 @@ def _segment(
         if len(scripts) != 1 or scripts[0].source != "shell-form" or node.heredocs:
             return None  # exec form, heredocs
         script, start = scripts[0].script, scripts[0].offsets[0]
-        if script.has_error or not script.commands or _has_shell_comment(script):
+        if script.has_error or not script.commands:
             return None
     else:
         from fixer.powershell import analyse
@@ -149,7 +149,6 @@ def _segment(
 
 
 def _has_shell_comment(script: Script) -> bool:
-    # A `#` comment inside the script would swallow what the merge appends after it.
     return not script.is_and_chain() and "#" in script.text
 
 
@@ -159,6 +158,8 @@ def _posix_bodies(ctx: Context, segments: Sequence[_Segment]) -> tuple[list[str]
     defeated, the join does not parse as the scripts' commands)."""
     scripts = [cast("Script", segment.script) for segment in segments]
     count = len(scripts)
+    if any(_has_shell_comment(script) for script in scripts[:-1]):
+        return None  # it would swallow the scripts joined after it
     wrapped = [_needs_subshell(script, i, count) for i, script in enumerate(scripts)]
     if any(wrapped) and _errexit(ctx.model.state_at(segments[0].located.offset).shell, scripts):
         return None
@@ -248,7 +249,16 @@ def _needs_subshell(script: Script, index: int, count: int) -> bool:
         return True
     if index == 0:
         return script.text.rstrip().endswith((";", "&"))
-    return not script.is_and_chain()
+    return not _code(script).is_and_chain()
+
+
+def _code(script: Script) -> Script:
+    """The script without a comment that ends it: the last RUN of a merge may keep one."""
+    if script.code_end == len(script.text):
+        return script
+    from fixer.shell import analyse
+
+    return analyse(script.text[: script.code_end])
 
 
 def _exits(script: Script) -> bool:

@@ -60,16 +60,17 @@ def append_command(run: Run, command: str) -> Edit | None:
 
     A one-line RUN gets `` && command``; a RUN continued over lines gets a new line in its own
     style, operator leading (``    && command``) or trailing (``… && \\`` then ``    command``).
-    None unless the joined script parses as this one plus the new command at the top level: a
-    trailing comment would swallow it, a trailing ``;`` or ``&`` would make ``; &&`` a syntax error.
+    A comment that ends the script stays after the new command. None unless the joined script
+    parses as this one plus the new command at the top level: a trailing ``;`` or ``&`` would
+    make ``; &&`` a syntax error.
     """
     from fixer.shell import analyse
 
     script = run.script
     if script.source != "shell-form" or not script.script.commands or run.located.node.heredocs:
         return None  # after a heredoc, the text would land on its terminator line
-    text = script.script.text
-    joined = analyse(f"{text} && {command}")
+    code = script.script.text[: script.script.code_end]  # a comment ending the line stays last
+    joined = analyse(f"{code} && {command}")
     added = analyse(command).commands
     if joined.has_error or len(joined.commands) != len(script.script.commands) + len(added):
         return None
@@ -77,7 +78,7 @@ def append_command(run: Run, command: str) -> Edit | None:
         return None
     node = run.located.node
     sources = [line for line in node.lines if isinstance(line, SourceLine)]
-    at = run.offset(len(text) - 1) + 1
+    at = run.offset(len(code) - 1) + 1
     if len(sources) == 1:
         return Edit.insertion(at, f" && {command}")
     newline = sources[0].newline or "\n"

@@ -280,7 +280,6 @@ def test_guard_sees_installs_it_cannot_analyse(later: str) -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        pytest.param("RUN apt-get update && apt-get install -y curl # the tools\n", id="trailing-comment"),
         pytest.param("RUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n", id="heredoc-body"),
         pytest.param("RUN bash <<EOF\napt-get update\napt-get install -y curl\nEOF\n", id="heredoc-to-bash"),
         pytest.param(
@@ -397,3 +396,27 @@ def test_removal_follows_a_conditional_install() -> None:
 def test_dist_clean_removes_the_lists() -> None:
     text = "FROM debian:13\nRUN apt-get update; apt-get install -y curl; apt-get dist-clean\n"
     assert fixer.fix(text, select=["DF102"]).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "RUN apt-get update && apt-get install -y curl # the tools\n",
+            f"RUN apt-get update && apt-get install -y curl && {CLEANUP} # the tools\n",
+            id="one-line",
+        ),
+        pytest.param(
+            "RUN apt-get update \\\n    && apt-get install -y curl  # the tools\n",
+            f"RUN apt-get update \\\n    && apt-get install -y curl \\\n    && {CLEANUP}  # the tools\n",
+            id="leading-operators",
+        ),
+        pytest.param(
+            "RUN apt-get update; apt-get install -y curl # ; && | )\n",
+            f"RUN apt-get update; apt-get install -y curl && {CLEANUP} # ; && | )\n",
+            id="operators-in-the-comment",
+        ),
+    ],
+)
+def test_cleanup_goes_before_a_trailing_comment(source: str, expected: str) -> None:
+    assert fixed(source) == expected

@@ -153,3 +153,12 @@ def test_group_splits_around_a_run_that_cannot_join() -> None:
     source = "RUN a\nRUN b\nRUN set -e; c\nRUN d\nRUN e\n"
     expected = "RUN a \\\n    && b\nRUN set -e; c\nRUN d \\\n    && e\n"
     assert fix(source) == expected
+
+
+def test_the_last_run_may_end_in_a_comment() -> None:
+    # Nothing is joined after the last RUN, so its comment stays last; elsewhere it would
+    # swallow the RUNs after it.
+    assert fix("RUN a\nRUN b # note\n") == "RUN a \\\n    && b # note\n"
+    assert fix("RUN a # note\nRUN b\n") == "RUN a # note\nRUN b\n"
+    # `( b; c # note )` would comment out its `)`: no merge.
+    assert fix("RUN a\nRUN b; c # note\n") == "RUN a\nRUN b; c # note\n"

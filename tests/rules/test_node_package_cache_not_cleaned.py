@@ -138,7 +138,6 @@ def test_unsafe_fix_for_yarn_berry(source: str, expected: str) -> None:
         pytest.param("RUN yarn --version && yarn build && yarn run lint\n", id="yarn-not-installing"),
         pytest.param("RUN npm run build && npm test\n", id="npm-not-installing"),
         pytest.param('RUN ["npm", "ci"]\n', id="exec-form"),
-        pytest.param("RUN npm ci # dependencies\n", id="trailing-comment"),
         pytest.param("RUN <<EOF\nnpm ci\nEOF\n", id="heredoc-body"),
         pytest.param(
             "RUN if [ -f yarn.lock ]; then yarn install; else npm ci; fi\n", id="conditional-install"
@@ -181,3 +180,7 @@ def test_diagnostic_location_and_message() -> None:
     assert diagnostic.message == "`yarn global add` without `yarn cache clean`"
     assert diagnostic.fix_title == "Run `yarn cache clean` at the end of the RUN"
     assert diagnostic.fixed
+
+
+def test_cleanup_goes_before_a_trailing_comment() -> None:
+    assert fixed("RUN npm ci # dependencies\n") == "RUN npm ci && npm cache clean --force # dependencies\n"

@@ -112,7 +112,6 @@ def test_escape_backtick_with_linux_image() -> None:
         pytest.param("RUN yum makecache\n", id="not-an-install"),
         pytest.param("RUN yum install -y x && rpm -e --nodeps python\n", id="package-manager-erased"),
         pytest.param('RUN ["yum", "install", "-y", "httpd"]\n', id="exec-form"),
-        pytest.param("RUN yum install -y httpd # the server\n", id="trailing-comment"),
         pytest.param("RUN <<EOF\nyum install -y httpd\nEOF\n", id="heredoc-body"),
         pytest.param("RUN if [ -x /usr/bin/yum ]; then yum install -y curl; fi\n", id="conditional-install"),
         pytest.param("RUN apt-get install -y curl || yum install -y curl\n", id="multi-distro"),
@@ -153,3 +152,10 @@ def test_diagnostic_location_and_message() -> None:
     assert diagnostic.message == "`yum update` without `dnf clean all`"
     assert diagnostic.fix_title == "Run `dnf clean all` at the end of the RUN"
     assert diagnostic.fixed
+
+
+def test_cleanup_goes_before_a_trailing_comment() -> None:
+    assert (
+        fixed("RUN yum install -y httpd # the server\n")
+        == "RUN yum install -y httpd && yum clean all # the server\n"
+    )
