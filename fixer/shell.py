@@ -165,8 +165,9 @@ class Script:
         return [found for found in self._invocations if found.manager in managers]
 
     def is_and_chain(self) -> bool:
-        """The script is one simple command or one ``&&`` list of them: no other operator or
-        separator, no compound command, no heredoc, no comment (so `` && more`` can be appended)."""
+        """The script is one simple command or pipeline, or one ``&&`` list of them: no other
+        operator or separator, no compound command, no heredoc, no comment (so `` && more`` can
+        be appended, or the script joined after ``prev &&``)."""
         return self._and_chain
 
     def has_pipe(self) -> bool:
@@ -555,6 +556,8 @@ def _chains(node: Node) -> bool:
         return True
     if kind == "list":
         return all(_chains(child) if child.is_named else child.type == "&&" for child in node.children)
+    if kind == "pipeline":  # binds tighter than `&&`: `prev && a | b` runs the pipe as a whole
+        return all(_chains(child) if child.is_named else child.type in ("|", "|&") for child in node.children)
     if kind == "redirected_statement":
         body = node.child_by_field_name("body")
         return (

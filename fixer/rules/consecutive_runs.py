@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from typing import Final
 
 from fixer.diagnostic import Applicability, Fix
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
@@ -99,18 +100,42 @@ class ConsecutiveRuns(Rule):
         return self.violation(second.keyword_start, second.content_end, message, fix)
 
 
+# A RUN with more commands than this was most likely kept apart on purpose (hadolint's DL3059
+# draws the line at the same place): its own layer caches a step that is expensive to redo.
+SMALL_RUN: Final = 2
+
+
 def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:
-    """Runs of RUN instructions with the same flags, only comments and blank lines between."""
+    """Runs of small RUN instructions (at most ``SMALL_RUN`` commands each) with the same flags,
+    only comments and blank lines between."""
     group: list[Located] = []
     for located in ctx.instructions:
-        if located.node.upper_keyword == "RUN" and group and _same_flags(group[0].node, located.node):
+        small = located.node.upper_keyword == "RUN" and _command_count(ctx, located) <= SMALL_RUN
+        if small and group and _same_flags(group[0].node, located.node):
             group.append(located)
             continue
         if len(group) > 1:
             yield group
-        group = [located] if located.node.upper_keyword == "RUN" else []
+        group = [located] if small else []
     if len(group) > 1:
         yield group
+
+
+def _command_count(ctx: Context, located: Located) -> int:
+    """Commands the RUN runs: simple commands of its sh scripts, statements of a PowerShell
+    script; 1 for what is not read (exec form, ``cmd``)."""
+    state = ctx.model.state_at(located.offset)
+    if state.shell_is_posix:
+        from fixer.shell import run_scripts
+
+        scripts = run_scripts(located.node, shell_is_posix=True)
+        return max(1, sum(len(script.script.commands) for script in scripts))
+    from fixer.powershell import analyse, is_powershell
+
+    node = located.node.buildkit
+    if is_powershell(state.shell) and not node.json and node.value and not located.node.heredocs:
+        return max(1, analyse(node.value[0]).statements)
+    return 1
 
 
 def _same_flags(first: Instruction, other: Instruction) -> bool:

@@ -420,3 +420,11 @@ def test_dist_clean_removes_the_lists() -> None:
 )
 def test_cleanup_goes_before_a_trailing_comment(source: str, expected: str) -> None:
     assert fixed(source) == expected
+
+
+def test_cleanup_follows_the_last_update() -> None:
+    # A second update downloads the lists again: an `rm` before it does not count.
+    source = (
+        f"RUN apt-get update && apt-get install -y a && {CLEANUP} && apt-get update && apt-get install -y b\n"
+    )
+    assert fixed(source) == source.removesuffix("\n") + f" && {CLEANUP}\n"

@@ -162,3 +162,12 @@ def test_the_last_run_may_end_in_a_comment() -> None:
     assert fix("RUN a # note\nRUN b\n") == "RUN a # note\nRUN b\n"
     # `( b; c # note )` would comment out its `)`: no merge.
     assert fix("RUN a\nRUN b; c # note\n") == "RUN a\nRUN b; c # note\n"
+
+
+def test_runs_of_more_than_two_commands_stay_apart() -> None:
+    # Like hadolint's DL3059: a bigger RUN was most likely kept apart to cache its step.
+    big = "RUN ./configure && make && make install\n"
+    assert fixer.fix(f"FROM debian:12\n{big}RUN ldconfig\n", select=["DF502"]).diagnostics == []
+    assert fix(f"RUN a\nRUN b\n{big}RUN c\nRUN d | e\n") == (
+        f"RUN a \\\n    && b\n{big}RUN c \\\n    && d | e\n"
+    )

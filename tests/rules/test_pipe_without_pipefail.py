@@ -71,3 +71,23 @@ def test_reported_without_fix(source: str) -> None:
 )
 def test_not_reported(source: str) -> None:
     assert fixer.fix(source, unsafe=True, select=["DF602"]).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        pytest.param(
+            "RUN ( set -o pipefail; wget -qO- x | tar -x ) && wget -qO- y | tar -x", id="in-a-subshell"
+        ),
+        pytest.param("RUN wget -qO- y | tar -x; set -o pipefail", id="after-the-pipe"),
+    ],
+)
+def test_pipefail_that_does_not_cover_the_pipe(run: str) -> None:
+    source = f"FROM alpine:3.20\n{run}\n"
+    expected = f'FROM alpine:3.20\nSHELL ["/bin/ash", "-o", "pipefail", "-c"]\n{run}\n'
+    assert fix(source) == expected
+
+
+def test_pipefail_set_before_the_pipe_covers_it() -> None:
+    source = "FROM alpine:3.20\nRUN set -o pipefail && wget -qO- y | tar -x\n"
+    assert fix(source) == source
