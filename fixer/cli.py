@@ -127,12 +127,10 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
 @functools.cache
 def _config(directory: str) -> "Config":
     """The configuration in force for files in ``directory`` (nearest file upwards; cached per run)."""
-    from pathlib import Path
-
     from fixer.config import Config, ConfigError, find_config, load_config
 
     try:
-        found = find_config(Path(directory))
+        found = find_config(directory)
         return load_config(found) if found else Config()
     except ConfigError as error:
         raise SourceError(str(error.path), error.message) from None

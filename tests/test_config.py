@@ -70,3 +70,16 @@ def test_bad_config_is_an_error_naming_the_file(tmp_path: Path, text: str, messa
         load_config(path)
     assert caught.value.path == path
     assert message in caught.value.message
+
+
+def test_find_config_takes_a_string_and_names_a_broken_pyproject(tmp_path: Path) -> None:
+    # The search runs on os.path (cold start); what it returns or reports is still a resolved Path.
+    write(tmp_path / "pyproject.toml", "[tool.dfix]\n")
+    dockerfile = write(tmp_path / "a" / "Dockerfile", "FROM x\n")
+    assert find_config(str(dockerfile)) == (tmp_path / "pyproject.toml").resolve()
+    assert find_config(str(dockerfile.parent)) == (tmp_path / "pyproject.toml").resolve()
+    broken = write(tmp_path / "a" / "pyproject.toml", "[tool\n")
+    with pytest.raises(ConfigError) as caught:
+        find_config(dockerfile)
+    assert caught.value.path == broken.resolve()
+    assert isinstance(caught.value.path, Path)

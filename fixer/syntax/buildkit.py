@@ -15,11 +15,10 @@ character).
 
 from __future__ import annotations
 
-import json
-import math
+import functools
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fixer.syntax.shell_words import (
     GO_SPACE,
@@ -29,6 +28,9 @@ from fixer.syntax.shell_words import (
     process_words,
     to_go_runes,
 )
+
+if TYPE_CHECKING:
+    import json
 
 __all__ = [
     "GO_SPACE",
@@ -227,6 +229,7 @@ def _extract_flags_bytes(line: str) -> tuple[str, tuple[str, ...]]:
 # line_parsers.go
 
 
+@functools.cache  # compiled on first use, not at import: most lines never need it
 def _words_regex(escape: str) -> re.Pattern[str]:
     """One ``parseWords`` word.  Quotes and escapes stay in the word; an
     escape pair is kept whole (even before a quote or a space); a lone escape
@@ -246,9 +249,6 @@ def _words_regex(escape: str) -> re.Pattern[str]:
     )
 
 
-_WORDS_RE: Final = {"\\": _words_regex("\\"), "`": _words_regex("`")}
-
-
 def _parse_words(rest: str, escape: str) -> list[str]:
     """``parseWords``: split on whitespace (``unicode.IsSpace``), keeping
     quotes and escapes in the words (the shell lexer strips them later).
@@ -256,7 +256,7 @@ def _parse_words(rest: str, escape: str) -> list[str]:
     rest = to_go_runes(rest)
     if "'" not in rest and '"' not in rest and escape not in rest:
         return _split_go_space(rest)
-    pattern = _WORDS_RE.get(escape) or _words_regex(escape)
+    pattern = _words_regex(escape)
     words: list[str] = []
     for m in pattern.finditer(rest):
         word = m.group()
@@ -325,14 +325,19 @@ def _reject_constant(_name: str) -> object:
 def _go_number(text: str) -> float:
     """Go decodes every number into ``float64``; overflow is an error."""
     value = float(text)
-    if math.isinf(value):
+    if abs(value) == _INFINITY:
         raise _JSONReject
     return value
 
 
-_JSON_DECODER: Final = json.JSONDecoder(
-    parse_float=_go_number, parse_int=_go_number, parse_constant=_reject_constant
-)
+_INFINITY: Final = float("inf")
+
+
+@functools.cache
+def _json_decoder() -> json.JSONDecoder:
+    import json  # only JSON-form lines need it
+
+    return json.JSONDecoder(parse_float=_go_number, parse_int=_go_number, parse_constant=_reject_constant)
 
 
 def _parse_json(rest: str) -> tuple[str, ...] | None:
@@ -346,7 +351,7 @@ def _parse_json(rest: str) -> tuple[str, ...] | None:
     if not rest.startswith("["):
         return None
     try:
-        value, _ = _JSON_DECODER.raw_decode(rest)
+        value, _ = _json_decoder().raw_decode(rest)
     except (ValueError, _JSONReject):
         return None
     except RecursionError:
@@ -360,15 +365,13 @@ def _parse_json(rest: str) -> tuple[str, ...] | None:
     return tuple(_RE_SURROGATE.sub("\ufffd", v) if not v.isascii() else v for v in value)
 
 
-_JSON_TOKEN: Final = re.compile(
-    r"""[ \t\n\r]*(?:
-        (?P<s>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")
-      | (?P<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
-      | (?P<l>true|false|null)
-      | (?P<p>[\[\]{},:])
-    )""",
-    re.VERBOSE,
-)
+# Compiled (through re's cache) only on the rare path that needs it, not at import.
+_JSON_TOKEN: Final = r"""[ \t\n\r]*(?:
+    (?P<s>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")
+  | (?P<n>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
+  | (?P<l>true|false|null)
+  | (?P<p>[\[\]{},:])
+)"""
 _GO_JSON_MAX_DEPTH: Final = 10000
 
 
@@ -376,11 +379,12 @@ def _go_json_array_valid(s: str) -> bool:
     """Iterative check that ``s`` starts with one syntactically valid JSON
     value of at most 10000 levels whose numbers fit a float64 (Go's
     ``readValue`` plus number conversion); used when recursion runs out."""
+    token = re.compile(_JSON_TOKEN, re.VERBOSE)
     stack: list[str] = []  # "[" or "{" per open container
     expect = "value"  # value | value_or_close | comma_or_close | key | key_or_close | colon
     pos = 0
     while True:
-        m = _JSON_TOKEN.match(s, pos)
+        m = token.match(s, pos)
         if m is None:
             return False
         pos = m.end()

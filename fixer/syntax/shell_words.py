@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 __all__ = [
     "GO_SPACE",
@@ -96,13 +95,15 @@ class ShellWordsError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
 class _Words:
     """``wordsStruct``: accumulates whitespace-split words."""
 
-    word: str = ""
-    words: list[str] | None = None
-    in_word: bool = False
+    __slots__ = ("in_word", "word", "words")
+
+    def __init__(self) -> None:
+        self.word = ""
+        self.words: list[str] | None = None
+        self.in_word = False
 
     def add_char(self, ch: str) -> None:
         """``addChar``: whitespace ends a non-empty word, else append."""
