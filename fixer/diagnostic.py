@@ -105,8 +105,10 @@ class Diagnostic:
     fix_title: str | None = None
     end_line: int | None = None
     end_column: int | None = None
-    # The fix's edits, placed in the text the rule saw: the input for a first-pass finding, the
-    # text after the earlier passes' fixes for a later one.
+    # The fix's edits. Like the finding itself, they are placed in the input text, whichever pass
+    # found them (see fixer.engine.run); a later pass's edit content was written for the text after
+    # the earlier passes' fixes, so it reads as "what changed here", not as an edit to replay on the
+    # input: to apply fixes, use fix()'s output.
     edits: tuple[TextEdit, ...] = ()
 
 
