@@ -128,18 +128,20 @@ def test_tricky_inputs_are_faithful_and_roundtrip(text: str) -> None:
 
 
 def assert_fix_is_stable(text: str) -> None:
-    try:
-        result = fixer.fix(text)
-    except fixer.ParseError:
-        assert parse_or_none(text) is None, "fix raised ParseError on text parse accepts"
-        record("ParseError")
-        return
-    out = result.output
-    assert fixer.parse(out).code == out
-    assert fixer.fix(out).output == out, "fix is not idempotent"
-    if oracle.HAVE_BUILDKIT and oracle.bk_accepts(text):
-        assert oracle.bk_accepts(out), f"fix made a valid Dockerfile invalid\n  output: {out!r}"
-    record("changed" if out != text else "unchanged")
+    """Safe fixes, then unsafe ones too: lossless output, a fixed point, still valid."""
+    for unsafe in (False, True):
+        try:
+            result = fixer.fix(text, unsafe=unsafe)
+        except fixer.ParseError:
+            assert parse_or_none(text) is None, "fix raised ParseError on text parse accepts"
+            record("ParseError")
+            return
+        out = result.output
+        assert fixer.parse(out).code == out
+        assert fixer.fix(out, unsafe=unsafe).output == out, f"fix is not idempotent (unsafe={unsafe})"
+        if oracle.HAVE_BUILDKIT and oracle.bk_accepts(text):
+            assert oracle.bk_accepts(out), f"fix made a valid Dockerfile invalid\n  output: {out!r}"
+        record(("changed" if out != text else "unchanged") + (" (unsafe)" if unsafe else ""))
 
 
 @given(dockerfiles())
