@@ -66,6 +66,13 @@ _INSTALLING_CMDLETS: Final = frozenset(
         *("add-windowsfeature", "enable-windowsoptionalfeature", "add-windowscapability"),
     }
 )
+# Item cmdlets that write to a drive, such as ``env:``.
+_ITEM_COMMANDS: Final = frozenset(
+    {
+        *("set-item", "si", "new-item", "ni", "remove-item", "ri", "rm", "del", "clear-item"),
+        *("cli", "set-content", "sc", "add-content", "ac", "rename-item", "rni", "move-item", "mi"),
+    }
+)
 # Commands and types that make web requests (which a TLS setting in ServicePointManager changes).
 _WEB_COMMANDS: Final = frozenset(
     {"invoke-webrequest", "iwr", "invoke-restmethod", "irm", "start-bitstransfer", "curl", "wget"}
@@ -88,7 +95,9 @@ class PowerShellScript:
     """Whether it changes something later statements see besides its variables: the location,
     aliases, modules, types, environment variables, preference variables, the machine
     environment, functions, or code it runs from text or dot-sources."""
-    sets_static_member: bool
+    sets_tls_protocol: bool
+    """Whether it sets ``[Net.ServicePointManager]::SecurityProtocol`` (which web requests after
+    it in the process use). Any other property it sets counts in ``leaves_state``."""
     makes_web_request: bool
     runs_programs: bool
     """Whether it runs anything but cmdlets and built-in aliases: programs found on PATH (which
@@ -114,18 +123,17 @@ def stops_on_error(shell: Sequence[str]) -> bool:
     """Whether the SHELL's prelude sets ``$ErrorActionPreference = 'Stop'``: then any error of a
     cmdlet ends the script, and only programs can fail without ending it."""
     prelude = _prelude(shell)
-    if prelude is None:
+    if prelude is None or not prelude.isascii():
         return False
     root = _parse(prelude)
     if root.has_error:
         return False
-    setting = None
+    setting = ""
     for statement in _statements(root):
         inner = statement.children[0] if statement.type == "pipeline" and statement.children else statement
         assignment = _assignment(inner)
         if assignment is not None and _variable_name(assignment[0]) == "erroractionpreference":
-            value = _text(assignment[1]).strip().strip("'\"").lower() if assignment[1] else ""
-            setting = value
+            setting = _text(assignment[1]).strip().strip("'\"").lower() if assignment[1] else ""
     return setting == "stop"
 
 
@@ -155,7 +163,7 @@ def analyse(text: str) -> PowerShellScript:
     nodes = list(_walk(root))
     assigned: set[str] = set()
     mentioned: set[str] = set()
-    leaves_state = sets_static_member = makes_web_request = ends_early = False
+    leaves_state = sets_tls_protocol = makes_web_request = ends_early = False
     runs_programs = may_install = False
     for node in nodes:
         kind = node.type
@@ -172,7 +180,7 @@ def analyse(text: str) -> PowerShellScript:
         elif kind == "command":
             name = _command_name(node)
             leaves_state = leaves_state or name in _STATEFUL_COMMANDS or _dot_sources(node)
-            leaves_state = leaves_state or _sets_machine_environment(node)
+            leaves_state = leaves_state or _sets_machine_environment(node) or _sets_environment(node)
             makes_web_request = makes_web_request or name in _WEB_COMMANDS
             program = _runs_program(node)
             runs_programs = runs_programs or program
@@ -189,7 +197,10 @@ def analyse(text: str) -> PowerShellScript:
         if assignment is not None:
             target = assignment[0]
             if _descendants(target, "member_access"):
-                sets_static_member = True
+                if _text(target).replace(" ", "").lower().endswith("servicepointmanager]::securityprotocol"):
+                    sets_tls_protocol = True
+                else:
+                    leaves_state = True  # a property of a type or an object that outlives the RUN
             for variable in _descendants(target, "variable"):
                 assigned.add(_variable_name(variable))
     leaves_state = leaves_state or any(_is_process_setting(name) for name in assigned)
@@ -201,7 +212,7 @@ def analyse(text: str) -> PowerShellScript:
         assigned=frozenset(assigned),
         mentioned=frozenset(mentioned),
         leaves_state=leaves_state,
-        sets_static_member=sets_static_member,
+        sets_tls_protocol=sets_tls_protocol,
         makes_web_request=makes_web_request,
         runs_programs=runs_programs,
         may_install=may_install,
@@ -263,6 +274,14 @@ def _sets_machine_environment(command: Node) -> bool:
     if _command_name(command) not in ("set-itemproperty", "sp", "new-itemproperty"):
         return False
     return "\\environment" in _text(command).lower()
+
+
+def _sets_environment(command: Node) -> bool:
+    """An item cmdlet on the ``env:`` drive (``Set-Item env:PATH …``): like ``$env:PATH = …``."""
+    if _command_name(command) not in _ITEM_COMMANDS:
+        return False
+    arguments = _descendants(command, "generic_token") + _descendants(command, "string_literal")
+    return any(_text(node).strip("'\"").lower().startswith("env:") for node in arguments)
 
 
 def _dot_sources(command: Node) -> bool:

@@ -69,6 +69,10 @@ def test_shell(shell: tuple[str, ...], powershell: bool, stops: bool) -> None:
         ". .\\profile.ps1",
         "Get-ChildItem -OutVariable files",
         "Set-StrictMode -Version Latest",
+        "Set-Item -Path Env:PATH -Value C:\\x",
+        "New-Item env:FOO -Value 1",
+        "[Environment]::CurrentDirectory = 'C:\\x'",
+        "$config.Setting = 1",
     ],
 )
 def test_leaves_state(text: str) -> None:
@@ -86,6 +90,8 @@ def test_leaves_state(text: str) -> None:
         "Set-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\Dnscache\\Parameters'"
         " -Name X -Value 0",
         "Get-ChildItem | ForEach-Object { $_.Name }",
+        "New-Item -ItemType Directory C:\\env-backup",
+        "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12",
     ],
 )
 def test_leaves_nothing(text: str) -> None:
@@ -141,7 +147,7 @@ def test_variables_and_status() -> None:
 def test_tls_and_downloads() -> None:
     assert analyse(
         "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12"
-    ).sets_static_member
+    ).sets_tls_protocol
     assert analyse("Invoke-WebRequest https://x -OutFile y").makes_web_request
     assert analyse("(New-Object System.Net.WebClient).DownloadFile('https://x', 'y')").makes_web_request
     assert not analyse("Expand-Archive a.zip").makes_web_request

@@ -202,7 +202,7 @@ def _powershell_bodies(ctx: Context, segments: Sequence[_Segment]) -> tuple[list
         for later in scripts[index + 1 :]:
             if script.assigned & later.mentioned or reads_status(later):
                 return None
-            if script.sets_static_member and later.makes_web_request:
+            if script.sets_tls_protocol and later.makes_web_request:
                 return None
             if script.may_install and reads_environment(later):
                 return None
