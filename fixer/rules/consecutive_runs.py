@@ -14,7 +14,9 @@ from fixer.syntax import Instruction
 
 class ConsecutiveRuns(Rule):
     """## What it does
-    Finds RUN instructions that directly follow another RUN with the same flags.
+    Finds small RUN instructions (one or two commands each) that directly follow one another
+    with the same flags. A RUN with more commands was most likely kept apart on purpose, to
+    cache an expensive step in a layer of its own; hadolint's DL3059 draws the same line.
 
     ## Why is this bad?
     Each RUN is a layer: files one RUN creates and the next deletes stay in the image, and
