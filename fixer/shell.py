@@ -156,6 +156,9 @@ class Script:
     code_end: int = -1
     """Where the code ends: before a comment that ends the script (``make # no tests``), else
     ``len(text)``. Text appended to the code goes there, ahead of the comment."""
+    runs_in_background: bool = False
+    """Whether a command runs in the background (``cmd &``): it may outlive the script's
+    other commands, and a build kills it when the RUN's shell exits."""
 
     def invocations(self, *managers: str) -> list[PackageInvocation]:
         """Package-manager invocations, all or those of ``managers`` (``"pip"`` covers pip3 and
@@ -285,6 +288,7 @@ def analyse(text: str) -> Script:
         _invocations=tuple(found for command in commands if (found := _invocation(command))),
         _and_chain=_is_and_chain(root),
         code_end=_code_end(root, text),
+        runs_in_background=_has_token(root, "&"),
     )
 
 
@@ -532,6 +536,13 @@ def _unescape_double_quoted(inner: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def _has_token(node: Node, token: str) -> bool:
+    """Whether the operator ``token`` appears anywhere in the tree."""
+    if not node.is_named and node.type == token:
+        return True
+    return any(_has_token(child, token) for child in node.children)
 
 
 def _code_end(root: Node, text: str) -> int:

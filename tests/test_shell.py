@@ -801,3 +801,18 @@ def test_non_ascii_scripts_do_not_crash_the_parser() -> None:
 )
 def test_code_end_stops_before_a_trailing_comment(text: str, code: str) -> None:
     assert text[: analyse(text).code_end] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        ("a & b", True),
+        ("( a & )", True),
+        ("f() { a & }", True),
+        ("a 2>&1 && b", False),
+        ("a &> log", False),
+        ('echo "&"', False),
+    ],
+)
+def test_runs_in_background(text: str, background: bool) -> None:
+    assert analyse(text).runs_in_background is background

@@ -160,6 +160,8 @@ def _posix_bodies(ctx: Context, segments: Sequence[_Segment]) -> tuple[list[str]
     count = len(scripts)
     if any(_has_shell_comment(script) for script in scripts[:-1]):
         return None  # it would swallow the scripts joined after it
+    if any(script.runs_in_background for script in scripts[:-1]):
+        return None  # the build ends a background job with its RUN; merged, it would run on
     wrapped = [_needs_subshell(script, i, count) for i, script in enumerate(scripts)]
     if any(wrapped) and _errexit(ctx.model.state_at(segments[0].located.offset).shell, scripts):
         return None

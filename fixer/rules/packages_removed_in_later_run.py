@@ -69,8 +69,10 @@ class PackagesRemovedInLaterRun(Rule):
     ``ADD`` or ``WORKDIR`` lie between: they move above the merged RUN, so the earlier commands
     run after them. No fix across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a suppression
     comment; when the RUN flags differ (``--mount``, ``--network``); when a RUN uses a heredoc,
-    the exec form or a shell comment; or when a script would need a subshell while ``set -e``
-    may be on (POSIX ignores ``-e`` inside ``( … ) && …``).
+    the exec form, or a shell comment before the last RUN; when a RUN before the last starts a
+    background job (``cmd &``: the build ends it with its RUN, merged it would run on); or when
+    a script would need a subshell while ``set -e`` may be on (POSIX ignores ``-e`` inside
+    ``( … ) && …``).
 
     ## References
     - hadolint DL3059 (consecutive RUNs)

@@ -171,3 +171,11 @@ def test_runs_of_more_than_two_commands_stay_apart() -> None:
     assert fix(f"RUN a\nRUN b\n{big}RUN c\nRUN d | e\n") == (
         f"RUN a \\\n    && b\n{big}RUN c \\\n    && d | e\n"
     )
+
+
+def test_a_background_job_ends_with_its_run() -> None:
+    # The build kills what `&` left running when the RUN's shell exits; merged, it would run on
+    # beside the next RUN's commands. As the last RUN, nothing follows it (in a subshell:
+    # `client && server &` would put `client` in the background too).
+    assert fix("RUN ./server &\nRUN ./client\n") == "RUN ./server &\nRUN ./client\n"
+    assert fix("RUN ./client\nRUN ./server &\n") == "RUN ./client \\\n    && ( ./server & )\n"
