@@ -7,8 +7,10 @@ that way leaves the same trace (a log every command appends to: its marker, the 
 variable, the umask) and the same build outcome as running the original RUNs.
 
 The scripts are made of commands whose effects a later command would see if state leaked
-(``cd``, ``export``, plain assignments, ``umask``, ``set -e``/``set +e``), commands that fail or
-end the shell (``false``, ``exit``), and every list operator, subshells and ``if`` blocks.
+(``cd``, ``export``, plain assignments, ``umask``, ``ulimit``, ``set -e``/``-u``/``-o pipefail``,
+functions, traps, ``readonly``), commands that fail or end the shell (``false``, ``exit``,
+``exec``), reads of ``$?``, every list operator, subshells, groups, loops, ``if`` and ``case``.
+(Background jobs are left out: when a build kills them is a race, so no trace compares.)
 """
 
 from __future__ import annotations
@@ -62,6 +64,26 @@ def _command(draw: st.DrawFn) -> str:
                 "apt-get install -y gcc make",
                 "apt-get purge -y gcc make",
                 "make",
+                'echo "s=$?" >> "$LOG"',
+                "f() { cd /; }; f",
+                'g() { echo g >> "$LOG"; }',
+                "g",
+                "trap 'echo t >> \"$LOG\"' EXIT",
+                "unset V",
+                "readonly X",
+                "set -u",
+                'echo "$UNSET_VAR" >> "$LOG"',
+                "set -o pipefail",
+                "ulimit -n 512",
+                'ulimit -n >> "$LOG"',
+                "exec true",
+                "cd -",
+                '{ echo b >> "$LOG"; false; }',
+                'for i in 1 2; do echo "$i" >> "$LOG"; done',
+                'case x in x) echo c >> "$LOG";; esac',
+                'echo "$(cd / && pwd)" >> "$LOG"',
+                "V=5 true",
+                "! false",
             ]
         )
     )
