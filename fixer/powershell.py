@@ -158,6 +158,13 @@ def analyse(text: str) -> PowerShellScript:
     """
     if not text.isascii():
         return _unparsed(text)
+    try:
+        return _analysed(text)
+    except RecursionError:  # nested deeper than Python's stack: too big to analyse
+        return _unparsed(text)
+
+
+def _analysed(text: str) -> PowerShellScript:
     root = _parse(text)
     statements = _statements(root)
     nodes = list(_walk(root))

@@ -278,18 +278,23 @@ def analyse(text: str) -> Script:
     # character offsets, and every word's text is read from the real script.
     data = _NON_ASCII.sub("%", text).encode("ascii")
     root = _parser().parse(data).root_node
-    walker = _Walker(text)
-    walker.sequence(root.children, 0, None)
-    commands = tuple(walker.commands)
-    return Script(
-        text=text,
-        commands=commands,
-        has_error=root.has_error,
-        _invocations=tuple(found for command in commands if (found := _invocation(command))),
-        _and_chain=_is_and_chain(root),
-        code_end=_code_end(root, text),
-        runs_in_background=_has_token(root, "&"),
-    )
+    try:
+        walker = _Walker(text)
+        walker.sequence(root.children, 0, None)
+        commands = tuple(walker.commands)
+        return Script(
+            text=text,
+            commands=commands,
+            has_error=root.has_error,
+            _invocations=tuple(found for command in commands if (found := _invocation(command))),
+            _and_chain=_is_and_chain(root),
+            code_end=_code_end(root, text),
+            runs_in_background=_has_token(root, "&"),
+        )
+    except RecursionError:
+        # A tree deeper than Python's stack (an `&&` list of ~900 commands nests that deep):
+        # too big to analyse, so it is left alone like a script that does not parse.
+        return Script(text=text, commands=(), has_error=True, code_end=len(text))
 
 
 # Context flags: the constructs a command is nested in.

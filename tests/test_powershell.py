@@ -210,3 +210,7 @@ def test_parser_survives_soup(texts: list[str]) -> None:
 def test_programs_and_installers(text: str, programs: bool, installs: bool) -> None:
     script = analyse(text)
     assert (script.runs_programs, script.may_install) == (programs, installs)
+
+
+def test_nesting_deeper_than_the_stack_counts_as_unparsed() -> None:
+    assert analyse("Write-Host " + "(" * 2000 + "1" + ")" * 2000).has_error

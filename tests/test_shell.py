@@ -816,3 +816,14 @@ def test_code_end_stops_before_a_trailing_comment(text: str, code: str) -> None:
 )
 def test_runs_in_background(text: str, background: bool) -> None:
     assert analyse(text).runs_in_background is background
+
+
+def test_a_tree_deeper_than_the_stack_is_left_alone() -> None:
+    # `a && a && …` nests one level per command; past Python's stack it cannot be walked.
+    script = analyse(" && ".join(["a"] * 3000))
+    assert script.has_error
+    text = "FROM debian:12\nRUN " + " && ".join(["apt-get install a"] * 3000) + "\nRUN b\n"
+    assert len(text) < 65535  # BuildKit's longest line
+    result = fixer.fix(text, unsafe=True)
+    assert result.output == text
+    assert [d.rule for d in result.diagnostics] == []

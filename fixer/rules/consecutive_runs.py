@@ -125,18 +125,23 @@ def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:
 
 def _command_count(ctx: Context, located: Located) -> int:
     """Commands the RUN runs: simple commands of its sh scripts, statements of a PowerShell
-    script; 1 for what is not read (exec form, ``cmd``)."""
+    script; 1 for what is not read (exec form, ``cmd``). A script that does not parse (or is too
+    big to analyse) counts as big: DF502 has nothing sure to say about it."""
+    unknown = SMALL_RUN + 1
     state = ctx.model.state_at(located.offset)
     if state.shell_is_posix:
         from fixer.shell import run_scripts
 
         scripts = run_scripts(located.node, shell_is_posix=True)
+        if any(script.script.has_error for script in scripts):
+            return unknown
         return max(1, sum(len(script.script.commands) for script in scripts))
     from fixer.powershell import analyse, is_powershell
 
     node = located.node.buildkit
     if is_powershell(state.shell) and not node.json and node.value and not located.node.heredocs:
-        return max(1, analyse(node.value[0]).statements)
+        script = analyse(node.value[0])
+        return unknown if script.has_error else max(1, script.statements)
     return 1
 
 
