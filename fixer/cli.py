@@ -122,6 +122,11 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
+    except Exception as error:  # a bug in dfix: leave this file as it is, go on with the others
+        failure = f"{type(error).__name__}: {error}"
+        raise SourceError(
+            name, f"dfix failed on this file and left it unchanged ({failure}); please report it"
+        ) from error
 
 
 @functools.cache

@@ -798,3 +798,32 @@ def test_bad_config_is_exit_2_naming_the_file(dfix: Runner, tmp_path: Path) -> N
     assert result.code == 2
     assert result.messages[0] == f"{tmp_path / '.dfix.toml'}: unknown key: selekt"
     assert snapshot(path) == before
+
+
+def test_a_crash_on_one_file_leaves_it_alone_and_the_others_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No input is known to crash dfix (the day one does, it becomes a test of its own); a rule
+    # bug is stood in for by a fix() that fails on one file's text.
+    import fixer.cli
+
+    broken = tmp_path / "broken.Dockerfile"
+    fine = tmp_path / "fine.Dockerfile"
+    broken.write_text("FROM debian:12\nRUN echo broken\n")
+    fine.write_text("FROM debian:12\nADD app.py /app/\n")
+    real_fix = fixer.fix
+
+    def fix(text: str, *args: Any, **kwargs: Any) -> fixer.FixResult:
+        if "broken" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_fix(text, *args, **kwargs)
+
+    monkeypatch.setattr(fixer, "fix", fix)
+    monkeypatch.setattr(sys, "argv", ["dfix", "--write", str(broken), str(fine)])
+    with pytest.raises(SystemExit) as exited:
+        fixer.cli.main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{broken}: dfix failed on this file and left it unchanged (RecursionError" in err
+    assert broken.read_text() == "FROM debian:12\nRUN echo broken\n"
+    assert fine.read_text() == "FROM debian:12\nCOPY app.py /app/\n"
