@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import fixer
+from fixer.rules._cleanup import cache_mount_targets
 from fixer.shell import Command, PackageInvocation, run_scripts
 from fixer.syntax import Instruction, Located
 
@@ -235,18 +236,7 @@ def removes_rpm_cache(step: Step) -> bool:
 
 def mounts_apt_lists(run: Instruction) -> bool:
     """The RUN has a `--mount=type=cache|tmpfs,target=/var/lib/apt[/lists][/]` flag."""
-    for flag in run.buildkit.flags:
-        name, _, value = flag.partition("=")
-        if name != "--mount":
-            continue
-        options: dict[str, str] = {}
-        for option in value.split(","):
-            key, _, option_value = option.partition("=")
-            options[key.strip().lower()] = option_value.strip().strip("\"'")
-        target = options.get("target") or options.get("dst") or options.get("destination") or ""
-        if options.get("type") in ("cache", "tmpfs") and target.rstrip("/") in APT_LISTS:
-            return True
-    return False
+    return any(target in APT_LISTS for target in cache_mount_targets(run))
 
 
 def known_false_positive(root: Path, finding: Finding) -> str | None:

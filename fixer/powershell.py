@@ -187,7 +187,7 @@ def _analysed(text: str) -> PowerShellScript:
         elif kind == "command":
             name = _command_name(node)
             leaves_state = leaves_state or name in _STATEFUL_COMMANDS or _dot_sources(node)
-            leaves_state = leaves_state or _sets_machine_environment(node) or _sets_environment(node)
+            leaves_state = leaves_state or _writes_environment(node)
             makes_web_request = makes_web_request or name in _WEB_COMMANDS
             program = _runs_program(node)
             runs_programs = runs_programs or program
@@ -229,8 +229,23 @@ def _analysed(text: str) -> PowerShellScript:
 
 
 def _unparsed(text: str) -> PowerShellScript:
+    """A script nothing is known of: every fact that keeps a merge away is set."""
     empty: frozenset[str] = frozenset()
-    return PowerShellScript(text, True, False, 0, empty, empty, True, False, False, True, True, True, True)
+    return PowerShellScript(
+        text=text,
+        has_error=True,
+        has_line_comment=False,
+        statements=0,
+        assigned=empty,
+        mentioned=empty,
+        leaves_state=True,
+        sets_tls_protocol=False,
+        makes_web_request=False,
+        runs_programs=True,
+        may_install=True,
+        ends_early=True,
+        last_may_fail_quietly=True,
+    )
 
 
 def reads_status(script: PowerShellScript) -> bool:
@@ -276,16 +291,13 @@ def _may_fail_quietly(statement: Node) -> bool:
     return any(_runs_program(command) for command in _descendants(statement, "command"))
 
 
-def _sets_machine_environment(command: Node) -> bool:
-    """``Set-ItemProperty`` on the registry key that holds the machine's environment variables."""
-    if _command_name(command) not in ("set-itemproperty", "sp", "new-itemproperty"):
-        return False
-    return "\\environment" in _text(command).lower()
-
-
-def _sets_environment(command: Node) -> bool:
-    """An item cmdlet on the ``env:`` drive (``Set-Item env:PATH …``): like ``$env:PATH = …``."""
-    if _command_name(command) not in _ITEM_COMMANDS:
+def _writes_environment(command: Node) -> bool:
+    """An item cmdlet on the ``env:`` drive (``Set-Item env:PATH …``, like ``$env:PATH = …``), or
+    ``Set-ItemProperty`` on the registry key that holds the machine's environment variables."""
+    name = _command_name(command)
+    if name in ("set-itemproperty", "sp", "new-itemproperty"):
+        return "\\environment" in _text(command).lower()
+    if name not in _ITEM_COMMANDS:
         return False
     arguments = _descendants(command, "generic_token") + _descendants(command, "string_literal")
     return any(_text(node).strip("'\"").lower().startswith("env:") for node in arguments)

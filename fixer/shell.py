@@ -153,9 +153,9 @@ class Script:
     # Derived from the tree when the script is analysed (a Script keeps no tree).
     _invocations: tuple[PackageInvocation, ...] = field(default=(), repr=False, compare=False)
     _and_chain: bool = field(default=False, repr=False, compare=False)
-    code_end: int = -1
-    """Where the code ends: before a comment that ends the script (``make # no tests``), else
-    ``len(text)``. Text appended to the code goes there, ahead of the comment."""
+    code_end: int | None = None
+    """Where the code ends when a comment ends the script (``make # no tests``), else None.
+    Text appended to the code goes there, ahead of the comment."""
     runs_in_background: bool = False
     """Whether a command runs in the background (``cmd &``): it may outlive the script's
     other commands, and a build kills it when the RUN's shell exits."""
@@ -166,6 +166,11 @@ class Script:
         if not managers:
             return list(self._invocations)
         return [found for found in self._invocations if found.manager in managers]
+
+    @property
+    def code(self) -> str:
+        """The script without a comment that ends it."""
+        return self.text[: self.code_end]
 
     def is_and_chain(self) -> bool:
         """The script is one simple command or pipeline, or one ``&&`` list of them: no other
@@ -288,13 +293,13 @@ def analyse(text: str) -> Script:
             has_error=root.has_error,
             _invocations=tuple(found for command in commands if (found := _invocation(command))),
             _and_chain=_is_and_chain(root),
-            code_end=_code_end(root, text),
+            code_end=_code_end(root),
             runs_in_background=_has_token(root, "&"),
         )
     except RecursionError:
         # A tree deeper than Python's stack (an `&&` list of ~900 commands nests that deep):
         # too big to analyse, so it is left alone like a script that does not parse.
-        return Script(text=text, commands=(), has_error=True, code_end=len(text))
+        return Script(text=text, commands=(), has_error=True)
 
 
 # Context flags: the constructs a command is nested in.
@@ -550,14 +555,14 @@ def _has_token(node: Node, token: str) -> bool:
     return any(_has_token(child, token) for child in node.children)
 
 
-def _code_end(root: Node, text: str) -> int:
-    """The end of the last statement when a comment follows it on its line, else the text's."""
+def _code_end(root: Node) -> int | None:
+    """The end of the last statement when a comment follows it on its line, else None."""
     children = root.children
     if len(children) < 2 or children[-1].type != "comment" or children[-2].type == "comment":
-        return len(text)
+        return None
     comment, code = children[-1], children[-2]
     if comment.start_point.row != code.end_point.row:
-        return len(text)
+        return None
     return code.end_byte  # one byte per character: non-ASCII is parsed as `%`
 
 

@@ -256,11 +256,11 @@ def _needs_subshell(script: Script, index: int, count: int) -> bool:
 
 def _code(script: Script) -> Script:
     """The script without a comment that ends it: the last RUN of a merge may keep one."""
-    if script.code_end == len(script.text):
+    if script.code_end is None:
         return script
     from fixer.shell import analyse
 
-    return analyse(script.text[: script.code_end])
+    return analyse(script.code)
 
 
 def _exits(script: Script) -> bool:

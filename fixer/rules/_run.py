@@ -69,7 +69,7 @@ def append_command(run: Run, command: str) -> Edit | None:
     script = run.script
     if script.source != "shell-form" or not script.script.commands or run.located.node.heredocs:
         return None  # after a heredoc, the text would land on its terminator line
-    code = script.script.text[: script.script.code_end]  # a comment ending the line stays last
+    code = script.script.code  # a comment ending the line stays last
     joined = analyse(f"{code} && {command}")
     added = analyse(command).commands
     if joined.has_error or len(joined.commands) != len(script.script.commands) + len(added):
