@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,13 +33,15 @@ def fix(
     *,
     extend_safe_fixes: Sequence[str] = (),
     extend_unsafe_fixes: Sequence[str] = (),
+    context: str | os.PathLike[str] | None = None,
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
     ``diagnostics`` lists the findings fixed (``fixed=True``) and those left. ``pin`` (digest
     pinning, the only network use) is accepted for the stable signature; no rule uses it yet.
     ``extend_safe_fixes`` / ``extend_unsafe_fixes`` name rules whose fixes are promoted to safe
-    or demoted to unsafe (demotion wins).
+    or demoted to unsafe (demotion wins). ``context`` is the build context directory (default:
+    unknown); rules whose fix safety depends on the files there read it, and never write it.
     """
     rules = select_rules(select, ignore)
     level = Applicability.UNSAFE if unsafe else Applicability.SAFE
@@ -51,5 +54,10 @@ def fix(
         for rule in RULES
         if any(matches(rule, selector) for selector in selectors)
     }
-    result = engine.run(text, rules, level, overrides)
+    build_context = None
+    if context is not None:
+        from pathlib import Path  # not for stdin runs without a context (cold start)
+
+        build_context = Path(context)
+    result = engine.run(text, rules, level, overrides, build_context)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)

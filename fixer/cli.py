@@ -108,7 +108,8 @@ def _stdin_report(name: str, options: Options) -> FileReport:
 
 
 def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
-    config = _config(os.path.dirname(os.path.abspath(name)) if name != STDIN else os.getcwd())
+    directory = os.path.dirname(os.path.abspath(name)) if name != STDIN else None
+    config = _config(directory or os.getcwd())
     config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None)
     select, ignore = config.selection()
     try:
@@ -119,6 +120,7 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
             ignore=ignore,
             extend_safe_fixes=config.extend_safe_fixes,
             extend_unsafe_fixes=config.extend_unsafe_fixes,
+            context=directory,  # the Dockerfile's directory, as `docker build -f` users mostly have it
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None

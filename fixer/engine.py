@@ -18,11 +18,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, TextEdit, apply_edits
 from fixer.rules._base import Context, Rule, Violation
 from fixer.suppress import Suppressions
 from fixer.syntax import Dockerfile, Instruction, ParseError, parse
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_PASSES = 20
 
@@ -42,11 +46,14 @@ def run(
     rules: Sequence[Rule],
     level: Applicability,
     overrides: Mapping[str, Applicability] | None = None,
+    build_context: Path | None = None,
 ) -> EngineResult:
     """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
 
     ``overrides`` maps rule codes to the applicability their SAFE/UNSAFE fixes get instead
     (configuration's extend-safe-fixes / extend-unsafe-fixes); DISPLAY fixes stay DISPLAY.
+    ``build_context`` is the directory the file is built in, when known: rules read it (never
+    write it) where the build's meaning depends on what is there (is an ``ADD`` source a tar?).
 
     Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
     remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
@@ -59,7 +66,7 @@ def run(
     """
     original = text
     tree = parse(text)
-    source = ctx = Context(text, tree)  # every diagnostic is placed in the input's lines
+    source = ctx = Context(text, tree, build_context)  # every diagnostic is placed in the input's lines
     origin = Origin()
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
@@ -77,7 +84,7 @@ def run(
                 rejected.add(_fingerprint(violation, text))
         origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
         text, tree = new_text, new_tree
-        ctx = Context(text, tree)
+        ctx = Context(text, tree, build_context)
     # A fix that keeps re-firing is a bug in a rule: write nothing rather than a half-fixed file.
     message = f"fixes did not settle in {MAX_PASSES} passes; file left unchanged"
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])

@@ -17,6 +17,8 @@ from fixer.diagnostic import Fix
 from fixer.syntax import Comment, Dockerfile, Instruction, Located
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fixer.model import Model
 
 __all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
@@ -42,9 +44,11 @@ class Violation:
 class Context:
     """One file under analysis: its text, tree, and the facts rules share."""
 
-    def __init__(self, text: str, tree: Dockerfile) -> None:
+    def __init__(self, text: str, tree: Dockerfile, build_context: Path | None = None) -> None:
         self.text = text
         self.tree = tree
+        # The directory the file is built in (None: unknown, e.g. stdin): read, never written.
+        self.build_context = build_context
         # Every top-level node with its line and offset, computed once: rules walk them often.
         self.nodes = list(tree.located())
         self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]
