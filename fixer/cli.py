@@ -7,6 +7,7 @@
     dfix [...] -              read stdin; with --write print the fixed text (unchanged input echoed)
     dfix rules [--format F]   list the rules: code, name, fix availability, summary
     dfix explain RULE         print a rule's documentation (RULE: code, name or alias)
+    dfix verify [PATH...]     build the original and the fixed file, explain every difference
 
 ``rules`` and ``explain`` are subcommands only as the first argument: a directory literally named
 ``rules`` is passed as ``./rules`` (or after a flag: ``dfix --check rules``).
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from fixer.config import Config
 
 STDIN = "-"
-SUBCOMMANDS = ("rules", "explain")
+SUBCOMMANDS = ("rules", "explain", "verify")
 FLAGS = {"--write": "write", "--check": "check", "--diff": "diff", "--unsafe-fixes": "unsafe_fixes"}
 
 
@@ -49,6 +50,7 @@ class Options:
     ignore: Sequence[str] | None = None
     json: bool = False
     stdin_filename: str | None = None
+    context: str | None = None  # the build context (default: each Dockerfile's directory)
 
 
 def run(options: Options) -> int:
@@ -109,6 +111,7 @@ def _stdin_report(name: str, options: Options) -> FileReport:
 
 def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
     directory = os.path.dirname(os.path.abspath(name)) if name != STDIN else None
+    context = options.context or directory
     config = _config(directory or os.getcwd())
     config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None)
     select, ignore = config.selection()
@@ -120,7 +123,7 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
             ignore=ignore,
             extend_safe_fixes=config.extend_safe_fixes,
             extend_unsafe_fixes=config.extend_unsafe_fixes,
-            context=directory,  # the Dockerfile's directory, as `docker build -f` users mostly have it
+            context=context,  # by default the Dockerfile's directory, as most builds have it
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
@@ -246,6 +249,8 @@ def main() -> None:
 
 def _simple_subcommand(command: str, args: list[str]) -> int | None:
     """Run ``dfix rules [--format F]`` or ``dfix explain RULE`` and return the exit code; else None."""
+    if command == "verify":
+        return None  # always through typer: it has many options, and its builds dwarf typer's cost
     if command == "explain":
         return explain(args[0]) if len(args) == 1 and not args[0].startswith("-") else None
     if not args:
@@ -338,6 +343,7 @@ EPILOG = (
     "\b\nOther commands:\n"
     "  dfix rules [--format json]  list the rules\n"
     "  dfix explain RULE           explain one (RULE: code, name or alias, e.g. DF601, DL3020)\n"
+    "  dfix verify [PATH...]       build the original and the fixed file; explain every difference\n"
     "A directory named `rules` or `explain` is passed as ./rules, ./explain."
 )
 
@@ -362,7 +368,141 @@ def _subcommand_app(command: str) -> "typer.Typer":
         """Explain a rule: what it finds, why it matters, an example, and how safe its fix is."""
         raise typer.Exit(explain(rule))
 
+    if command == "verify":
+        return _single_command_app(_verify_command())
     return _single_command_app(rules if command == "rules" else explain_rule)
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _verify_command() -> Callable[..., None]:
+    import typer
+
+    def verify(
+        paths: Annotated[
+            list[str] | None, typer.Argument(metavar="PATH", help="Dockerfiles or directories (default: .).")
+        ] = None,
+        unsafe_fixes: Annotated[
+            bool, typer.Option("--unsafe-fixes", help="Also apply (and verify) the unsafe fixes.")
+        ] = False,
+        select: Annotated[
+            list[str] | None, typer.Option(metavar="CODES", help="Only these rules (comma-separated).")
+        ] = None,
+        ignore: Annotated[
+            list[str] | None, typer.Option(metavar="CODES", help="Skip these rules (comma-separated).")
+        ] = None,
+        context: Annotated[
+            str | None,
+            typer.Option(metavar="DIR", help="The build context (default: the Dockerfile's directory)."),
+        ] = None,
+        build_arg: Annotated[
+            list[str] | None,
+            typer.Option("--build-arg", metavar="K=V", help="A build argument (repeatable)."),
+        ] = None,
+        target: Annotated[str | None, typer.Option(metavar="STAGE", help="The stage to build.")] = None,
+        builder: Annotated[
+            str, typer.Option(metavar="NAME", help="auto or buildah (auto: whichever is installed).")
+        ] = "auto",
+        insecure_registry: Annotated[
+            list[str] | None,
+            typer.Option("--insecure-registry", metavar="HOST", help="A registry reached over plain HTTP."),
+        ] = None,
+        output_format: Annotated[
+            VerifyFormat, typer.Option("--format", help="Output format.")
+        ] = VerifyFormat.text,
+    ) -> None:
+        """Build the original and the fixed Dockerfile, compare the images, and explain every
+        difference by the fix that declared it.
+
+        This RUNS THE DOCKERFILE'S RUN STEPS, as `docker build` does: verify only files you
+        would build. Nothing else in dfix ever builds. Exit 0: every difference is explained;
+        1: a difference no fix explains, or the fixed file does not build; 2: the original
+        does not build, no builder is installed, or a usage error.
+        """
+        args = dict(_split_build_arg(value) for value in build_arg or ())
+        options = Options(
+            paths or ["."],
+            unsafe_fixes=unsafe_fixes,
+            select=_split_codes(select),
+            ignore=_split_codes(ignore),
+            context=context,
+        )
+        raise typer.Exit(
+            run_verify(options, args, target, builder, list(insecure_registry or ()), output_format)
+        )
+
+    return verify
+
+
+def _split_build_arg(value: str) -> tuple[str, str]:
+    import typer
+
+    key, equals, rest = value.partition("=")
+    if not equals:
+        # `--build-arg NAME` takes the value from the environment, as docker build does
+        if key not in os.environ:
+            raise typer.BadParameter(f"--build-arg {key}: no value given and none in the environment")
+        return key, os.environ[key]
+    return key, rest
+
+
+def run_verify(
+    options: Options,
+    build_args: dict[str, str],
+    target: str | None,
+    builder_name: str,
+    insecure: list[str],
+    output_format: VerifyFormat,
+) -> int:
+    """``dfix verify``: fix each file, build both versions, print the reports; the exit code."""
+    from pathlib import Path
+
+    from fixer.discover import discover
+    from fixer.report import verify as render
+    from fixer.verify import VerifyReport, verify
+    from fixer.verify.builders import NoBuilder, choose_builder
+
+    try:
+        builder = choose_builder(builder_name, insecure)
+    except NoBuilder as error:
+        print(f"dfix verify: {error}", file=sys.stderr)
+        return 2
+    reports: list[VerifyReport] = []
+    code = 0
+    try:
+        for item in discover(options.paths):
+            if isinstance(item, SourceError):
+                print(item, file=sys.stderr)
+                code = 2
+                continue
+            name = os.fspath(item)
+            try:
+                result = _fix(read_dockerfile(item).text, name, options)
+            except SourceError as error:
+                print(error, file=sys.stderr)
+                code = 2
+                continue
+            context = options.context or os.path.dirname(os.path.abspath(name))
+            applied = [d for d in result.diagnostics if d.fixed]
+            report = verify(
+                name, result.input, result.output, applied, builder, Path(context), build_args, target
+            )
+            reports.append(report)
+            code = max(code, report.verdict.exit_code)
+            if output_format is VerifyFormat.text:
+                sys.stdout.write(render.render_text(report))
+            elif output_format is VerifyFormat.markdown:
+                sys.stdout.write(render.render_markdown(report))
+            sys.stdout.flush()
+    finally:
+        builder.close()
+    if output_format is VerifyFormat.json:
+        sys.stdout.write(render.render_json(reports, fixer.__version__))
+    return code
 
 
 def _single_command_app(command: Callable[..., None], epilog: str | None = None) -> "typer.Typer":

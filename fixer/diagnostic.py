@@ -45,13 +45,70 @@ class Edit:
         return cls(start, end, content)
 
 
+class PackageChanges(IntEnum):
+    """Which changes to the installed package set a fix may make."""
+
+    NONE = 0
+    RECOMMENDED = 1  # drop packages that were installed only because another one recommended them
+
+
+@dataclass(frozen=True, slots=True)
+class ImageChanges:
+    """What a fix may change in the image it builds; ``dfix verify`` holds every difference
+    between the original and the fixed image against it, and whatever it does not cover is
+    reported as unexplained. Nothing (the default) means the image must come out the same:
+    config, merged filesystem, packages and layer count.
+
+    ``paths`` are absolute glob patterns (``*`` within a name, ``**`` across directories) of
+    files that may appear, change or vanish; ``layers``: the layer count, sizes and which layer
+    holds what; ``packages``: see ``PackageChanges`` (the package databases and the packages'
+    own files change with them); ``config``: image config keys (``Shell``); ``secrets``: files
+    that must be in no layer of the fixed image; ``may_fail``: the fixed build may fail where the
+    original passed, which is the hardening itself (a pipe that failed quietly).
+    """
+
+    paths: tuple[str, ...] = ()
+    layers: bool = False
+    packages: PackageChanges = PackageChanges.NONE
+    config: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
+    may_fail: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.paths or self.layers or self.packages or self.config or self.secrets or self.may_fail
+        )
+
+    def describe(self) -> str:
+        """One line for a person: what the fix may change in the image."""
+        parts = []
+        if self.paths:
+            parts.append("files under " + ", ".join(p.removesuffix("/**") for p in self.paths))
+        if self.layers:
+            parts.append("the layers (count, sizes, which layer holds what)")
+        if self.packages is PackageChanges.RECOMMENDED:
+            parts.append("packages that were only recommended")
+        if self.config:
+            parts.append("the image config's " + ", ".join(self.config))
+        if self.secrets:
+            parts.append("removes " + ", ".join(self.secrets) + " from every layer")
+        if self.may_fail:
+            parts.append("the build may now fail where a failure was ignored")
+        return "; ".join(parts) or "nothing"
+
+
+NO_CHANGES = ImageChanges()
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """Edits that must apply together, sorted and non-overlapping."""
+    """Edits that must apply together, sorted and non-overlapping. ``changes`` is what the fix
+    may change in the image, when it is not what its rule declares for every fix."""
 
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability
+    changes: ImageChanges | None = None
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.edits))
@@ -110,6 +167,7 @@ class Diagnostic:
     # the earlier passes' fixes, so it reads as "what changed here", not as an edit to replay on the
     # input: to apply fixes, use fix()'s output.
     edits: tuple[TextEdit, ...] = ()
+    changes: ImageChanges | None = None  # what the fix may change in the image (None: no fix)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -273,4 +273,5 @@ def _diagnostic(source: Context, origin: Origin, violation: Violation, fixed: bo
         edits=tuple(TextEdit(*position(edit.start, edit.end), edit.content) for edit in fix.edits)
         if fix
         else (),
+        changes=(fix.changes or violation.rule.image_changes) if fix else None,
     )

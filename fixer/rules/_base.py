@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import NO_CHANGES, Fix, ImageChanges
 from fixer.syntax import Comment, Dockerfile, Instruction, Located
 
 if TYPE_CHECKING:
@@ -95,6 +95,8 @@ class Rule:
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     aliases: ClassVar[tuple[str, ...]] = ()  # hadolint / Trivy / Checkov ids
     buildkit_check: ClassVar[str | None] = None  # the BuildKit check this rule mirrors, if any
+    # What its fixes may change in the built image (a fix may say otherwise): `dfix verify` checks it.
+    image_changes: ClassVar[ImageChanges] = NO_CHANGES
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         raise NotImplementedError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import mount_covers
 from fixer.rules._run import runs
@@ -44,6 +44,7 @@ class ApkAddWithoutNoCache(Rule):
     fix_title = "Add `--no-cache`"
     fix_availability = FixAvailability.ALWAYS
     aliases = ("DL3019", "DS-0025")
+    image_changes = ImageChanges(paths=("/var/cache/apk/**", "/etc/apk/cache/**"))
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for run in runs(ctx):

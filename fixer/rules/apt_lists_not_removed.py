@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import mount_covers, removes_path, wrapper_prefix
 from fixer.rules._run import Run, append_command, runs
@@ -53,6 +53,7 @@ class AptListsNotRemoved(Rule):
     fix_title = "Remove `/var/lib/apt/lists/*` in the same RUN"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3009",)
+    image_changes = ImageChanges(paths=("/var/lib/apt/lists/**",))
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         all_runs = list(runs(ctx))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import (
     environment,
@@ -114,6 +114,9 @@ class NodePackageCacheNotCleaned(Rule):
     fix_title = "Clean the package cache in the same RUN"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3060",)
+    image_changes = ImageChanges(
+        paths=("/**/.npm/**", "/**/.cache/yarn/**", "/usr/local/share/.cache/**", "/**/.cache", "/tmp/**")
+    )
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for group in run_groups(ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import (
     mount_covers,
@@ -84,6 +84,7 @@ class PackageCacheNotCleaned(Rule):
     fix_title = "Clean the package cache in the same RUN"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3032", "DL3040", "DL3036", "DS-0015", "DS-0019", "DS-0020", "DS-0027")
+    image_changes = ImageChanges(paths=tuple(f"{cache}/**" for cache in (*RPM_CACHES, *ZYPPER_CACHES)))
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for group in run_groups(ctx):

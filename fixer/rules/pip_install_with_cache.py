@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from fixer.diagnostic import Fix
+from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import environment, inline_variables, mount_covers, option_value, removes_any
 from fixer.rules._run import Run, runs
@@ -56,6 +56,7 @@ class PipInstallWithCache(Rule):
     fix_title = "Add `--no-cache-dir`"
     fix_availability = FixAvailability.ALWAYS
     aliases = ("DL3042",)
+    image_changes = ImageChanges(paths=("/**/.cache/pip/**", "/**/.cache"))
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for run in runs(ctx):

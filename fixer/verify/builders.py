@@ -1,0 +1,230 @@
+"""The image builders verify drives: buildah, and a Docker Engine API (docker, or podman's service).
+
+Verify runs the Dockerfile's RUN steps, exactly as ``docker build`` does, so a builder here is
+only ever started by ``dfix verify``. Each builder keeps everything it makes in one place and
+removes it in ``close()``, which the caller runs on success, failure and Ctrl-C alike:
+
+- buildah builds in a private storage root (a temporary directory): its images, layers, cache
+  and containers never mix with the user's, and closing deletes the directory;
+- the Engine API builder tags what it builds with a unique name and deletes those images.
+
+buildah must build with ``--layers`` (without it, it squashes every instruction into one layer,
+which hides exactly the per-layer leftovers verify looks for) and ``--format docker`` (the OCI
+format has no ``Shell`` and silently drops ``SHELL``). Isolation: the strongest that works here,
+tried in order — ``oci`` with the configured runtime, ``oci`` with runc, then ``chroot`` — with
+the outcome said in the report, and a warning when chroot runs as root (RUN steps are then not
+contained from the host).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+
+class BuildError(Exception):
+    """A build that failed: ``log`` holds the builder's output (the tail is what users need)."""
+
+    def __init__(self, message: str, log: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.log = log
+
+    def tail(self, lines: int = 15) -> str:
+        return "\n".join(self.log.rstrip().splitlines()[-lines:])
+
+
+class NoBuilder(Exception):
+    """No builder is installed or reachable; the message says what to install."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """One build: the Dockerfile (anywhere), the context directory, and the build's inputs.
+    ``secrets`` maps a secret id to the file that holds its (dummy) value."""
+
+    dockerfile: Path
+    context: Path
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    secrets: Mapping[str, Path] = field(default_factory=dict)
+
+
+class Builder(Protocol):
+    name: str
+    notes: list[str]
+
+    def build(self, request: BuildRequest, tag: str) -> float:
+        """Build ``request`` as ``tag``; return the seconds it took; raise BuildError."""
+        ...
+
+    def export(self, tag: str, archive: Path) -> None:
+        """Write the image ``tag`` as a docker-archive tarball."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# --- buildah ---------------------------------------------------------------------------------
+
+_RUNTIME_FAILURES = ("error running container", "OCI runtime", "cgroups in hybrid mode", "crun:", "runc:")
+
+
+class Buildah:
+    """buildah in a private storage root."""
+
+    def __init__(self, insecure_registries: Sequence[str] = ()) -> None:
+        executable = shutil.which("buildah")
+        if executable is None:
+            raise NoBuilder(_INSTALL_HINT)
+        self.executable = executable
+        self.workdir = Path(tempfile.mkdtemp(prefix="dfix-verify-", dir=_storage_parent()))
+        self.root = self.workdir / "storage"
+        self.runroot = self.workdir / "run"
+        self.registries = self.workdir / "registries.conf"
+        self.registries.write_text(_registries_conf(insecure_registries))
+        self.driver = "overlay" if os.geteuid() == 0 else "vfs"
+        self.isolations = _isolations()
+        self.notes: list[str] = []
+        version = self._run(["version", "--json"], check=False)
+        self.name = "buildah " + _json_field(version.stdout, "version", default="(unknown version)")
+
+    def _command(self, *args: str) -> list[str]:
+        return [
+            self.executable,
+            "--root",
+            str(self.root),
+            "--runroot",
+            str(self.runroot),
+            "--storage-driver",
+            self.driver,
+            *args,
+        ]
+
+    def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "CONTAINERS_REGISTRIES_CONF": str(self.registries)}
+        done = subprocess.run(
+            self._command(*args), capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
+        )
+        if check and done.returncode != 0:
+            raise BuildError(f"buildah {args[0]} failed", done.stdout + done.stderr)
+        return done
+
+    def build(self, request: BuildRequest, tag: str) -> float:
+        while True:
+            isolation = self.isolations[0]
+            started = time.monotonic()
+            done = self._run([*self._build_args(request, tag, isolation), str(request.context)], check=False)
+            elapsed = time.monotonic() - started
+            if done.returncode == 0:
+                self._note_isolation(isolation)
+                return elapsed
+            log = done.stdout + done.stderr
+            if len(self.isolations) > 1 and any(sign in log for sign in _RUNTIME_FAILURES):
+                self.isolations = self.isolations[1:]  # this isolation does not work here: the next
+                continue
+            raise BuildError("the build failed", log)
+
+    def _build_args(self, request: BuildRequest, tag: str, isolation: tuple[str, ...]) -> list[str]:
+        args = ["build", "--layers", "--format", "docker", *isolation, "--network", "host"]
+        args += ["--file", str(request.dockerfile), "--tag", tag]
+        for key, value in request.build_args.items():
+            args += ["--build-arg", f"{key}={value}"]
+        if request.target:
+            args += ["--target", request.target]
+        for secret, path in request.secrets.items():
+            args += ["--secret", f"id={secret},src={path}"]
+        return args
+
+    def _note_isolation(self, isolation: tuple[str, ...]) -> None:
+        note = "isolation: " + " ".join(isolation).replace("--isolation ", "").replace(
+            "--runtime ", "runtime "
+        )
+        if "chroot" in isolation and os.geteuid() == 0:
+            note += (
+                " as root: the RUN steps were not contained from this machine; verify only files you trust"
+            )
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def export(self, tag: str, archive: Path) -> None:
+        self._run(["push", "--quiet", tag, f"docker-archive:{archive}:{tag}"])
+
+    def push(self, tag: str, destination: str) -> None:
+        """Push ``tag`` to a transport:reference (``docker://host/name:tag``; registries named
+        insecure are reached over plain HTTP)."""
+        self._run(["push", "--quiet", tag, destination])
+
+    def close(self) -> None:
+        """Remove every container, image and mount this builder made, then its storage."""
+        with contextlib.suppress(OSError):
+            self._run(["rm", "--all"], check=False)
+            self._run(["rmi", "--all", "--force"], check=False)
+        _unmount_below(self.workdir)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+_INSTALL_HINT = (
+    "no image builder found: dfix verify needs buildah (Debian/Ubuntu: apt-get install buildah; "
+    "Fedora: dnf install buildah) or a Docker Engine API (DOCKER_HOST, or /var/run/docker.sock)"
+)
+
+
+def _storage_parent() -> str | None:
+    """Where the private storage goes: $DFIX_VERIFY_TMPDIR, else /var/tmp (large and on disk:
+    image layers do not belong in a tmpfs /tmp)."""
+    chosen = os.environ.get("DFIX_VERIFY_TMPDIR") or "/var/tmp"
+    return chosen if os.path.isdir(chosen) else None
+
+
+def _registries_conf(insecure: Sequence[str]) -> str:
+    """Short names resolve on Docker Hub, as ``docker build`` resolves them; the registries the
+    user names may be plain HTTP (a local registry)."""
+    lines = ['unqualified-search-registries = ["docker.io"]', 'short-name-mode = "permissive"']
+    for host in insecure:
+        lines += ["", "[[registry]]", f"location = {json.dumps(host)}", "insecure = true"]
+    return "\n".join(lines) + "\n"
+
+
+def _isolations() -> list[tuple[str, ...]]:
+    candidates: list[tuple[str, ...]] = [("--isolation", "oci")]
+    if shutil.which("runc"):
+        candidates.append(("--isolation", "oci", "--runtime", "runc"))
+    candidates.append(("--isolation", "chroot"))
+    return candidates
+
+
+def _json_field(text: str, key: str, default: str) -> str:
+    try:
+        value = json.loads(text).get(key)
+    except (ValueError, AttributeError):
+        return default
+    return str(value) if value else default
+
+
+def _unmount_below(directory: Path) -> None:
+    """Unmount whatever a killed build left mounted under ``directory`` (deepest first)."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8") as mounts:
+            points = [line.split()[1] for line in mounts]
+    except OSError:
+        return
+    prefix = str(directory) + "/"
+    for point in sorted((p for p in points if p.startswith(prefix)), key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True, check=False)
+
+
+def choose_builder(name: str = "auto", insecure_registries: Sequence[str] = ()) -> Builder:
+    """The builder ``name`` asks for (``auto``: buildah when installed)."""
+    if name in ("auto", "buildah"):
+        return Buildah(insecure_registries)
+    raise NoBuilder(f"unknown builder {name!r} (choose auto or buildah)")
