@@ -8,9 +8,14 @@ from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._run import runs
 
-# Subcommands where `apt-get` does exactly what `apt` does (`apt upgrade` also installs new
-# packages, which `apt-get upgrade` does not: left alone).
+# Subcommands where `apt-get` does what `apt` does (`apt upgrade` also installs new packages,
+# which `apt-get upgrade` does not: left alone). `apt` differs from `apt-get` only by settings
+# compiled into it (`Binary::apt::…`): all but one change the output; that one,
+# `APT::Keep-Downloaded-Packages "false"`, makes `apt install` delete the packages it downloaded,
+# where `apt-get` keeps them in /var/cache/apt/archives: the fix says so explicitly.
 SAME_IN_APT_GET = frozenset({"install", "update", "remove", "purge", "autoremove", "clean"})
+DOWNLOADS = frozenset({"install"})
+KEEP_NO_DOWNLOADS = " -o APT::Keep-Downloaded-Packages=false"
 
 
 class AptInScript(Rule):
@@ -34,7 +39,11 @@ class AptInScript(Rule):
 
     ## Fix safety
     Safe for ``install``, ``update``, ``remove``, ``purge``, ``autoremove`` and ``clean``, which
-    ``apt-get`` performs the same way. Other subcommands are reported without a fix.
+    ``apt-get`` performs the same way. ``apt install`` deletes the packages it downloaded once
+    they are installed, ``apt-get install`` keeps them in ``/var/cache/apt/archives`` (found by
+    building both): the fix passes ``-o APT::Keep-Downloaded-Packages=false`` to ``apt-get
+    install``, so the image stays the same. Other subcommands are reported without a fix.
+    What the fix may change in the image: nothing.
 
     ## References
     - hadolint DL3027, Checkov CKV_DOCKER_9
@@ -55,5 +64,6 @@ class AptInScript(Rule):
                 start, end = run.span(name)
                 fix = None
                 if call.subcommand in SAME_IN_APT_GET and name.value == "apt":
-                    fix = Fix.safe(self.fix_title or "", Edit.replacement(start, end, "apt-get"))
+                    keep = KEEP_NO_DOWNLOADS if call.subcommand in DOWNLOADS else ""
+                    fix = Fix.safe(self.fix_title or "", Edit.replacement(start, end, "apt-get" + keep))
                 yield self.violation(start, end, "`apt` has no stable interface for scripts", fix)
