@@ -113,7 +113,8 @@ CASES = [
     Case(
         "df108-pip-no-cache-dir",
         "debian-python",
-        "FROM {base}\nCOPY dfixdemo-1.0.tar.gz /tmp/\nRUN pip install --break-system-packages /tmp/dfixdemo-1.0.tar.gz\n",
+        "FROM {base}\nCOPY dfixdemo-1.0.tar.gz /tmp/\n"
+        "RUN pip install --break-system-packages /tmp/dfixdemo-1.0.tar.gz\n",
         frozenset({"DF108"}),
         select=("DF108",),
         files={
