@@ -1,7 +1,9 @@
 """Golden corpus: ``corpus/<case>/input.Dockerfile`` must fix to ``expected.Dockerfile``.
 
-A case without ``expected.Dockerfile`` must come out unchanged. Every case also runs Black's
-safety net: the output parses, and fixing it again changes nothing.
+A case without ``expected.Dockerfile`` must come out unchanged. A case with a ``context/``
+directory is fixed with it as its build context (what ``ADD`` sources are); without one, the
+context is unknown. Every case also runs Black's safety net: the output parses, and fixing it
+again changes nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def test_golden(case: Path) -> None:
     source = read(case / "input.Dockerfile")
     expected_path = case / "expected.Dockerfile"
     expected = read(expected_path) if expected_path.exists() else source
-    result = fixer.fix(source, unsafe=True)
+    context = case / "context" if (case / "context").is_dir() else None
+    result = fixer.fix(source, unsafe=True, context=context)
     assert result.output == expected
     assert fixer.parse(result.output).code == result.output
-    assert fixer.fix(result.output, unsafe=True).output == result.output
+    assert fixer.fix(result.output, unsafe=True, context=context).output == result.output
