@@ -369,7 +369,7 @@ def _subcommand_app(command: str) -> "typer.Typer":
         raise typer.Exit(explain(rule))
 
     if command == "verify":
-        return _single_command_app(_verify_command())
+        return _single_command_app(_verify_command())  # run_verify handles Ctrl-C
     return _single_command_app(rules if command == "rules" else explain_rule)
 
 
@@ -405,7 +405,11 @@ def _verify_command() -> Callable[..., None]:
         ] = None,
         target: Annotated[str | None, typer.Option(metavar="STAGE", help="The stage to build.")] = None,
         builder: Annotated[
-            str, typer.Option(metavar="NAME", help="auto or buildah (auto: whichever is installed).")
+            str,
+            typer.Option(
+                metavar="NAME",
+                help="auto, buildah or docker (the Engine API at DOCKER_HOST); auto: buildah when installed.",
+            ),
         ] = "auto",
         insecure_registry: Annotated[
             list[str] | None,
@@ -498,9 +502,12 @@ def run_verify(
             elif output_format is VerifyFormat.markdown:
                 sys.stdout.write(render.render_markdown(report))
             sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("dfix verify: interrupted; removing what the builds made", file=sys.stderr)
+        code = 130
     finally:
         builder.close()
-    if output_format is VerifyFormat.json:
+    if output_format is VerifyFormat.json and code != 130:
         sys.stdout.write(render.render_json(reports, fixer.__version__))
     return code
 

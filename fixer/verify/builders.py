@@ -19,16 +19,25 @@ contained from the host).
 from __future__ import annotations
 
 import contextlib
+import http.client
+import io
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import tarfile
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+import urllib.parse
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
+
+from fixer.dockerignore import DockerIgnore
 
 
 class BuildError(Exception):
@@ -112,11 +121,22 @@ class Buildah:
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "CONTAINERS_REGISTRIES_CONF": str(self.registries)}
-        done = subprocess.run(
-            self._command(*args), capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
-        )
+        with subprocess.Popen(
+            self._command(*args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        ) as process:
+            try:
+                output, _ = process.communicate()
+            except BaseException:  # Ctrl-C: let buildah stop its build and release its mounts
+                _stop(process)
+                raise
+        done = subprocess.CompletedProcess(process.args, process.returncode, output, "")
         if check and done.returncode != 0:
-            raise BuildError(f"buildah {args[0]} failed", done.stdout + done.stderr)
+            raise BuildError(f"buildah {args[0]} failed", output)
         return done
 
     def build(self, request: BuildRequest, tag: str) -> float:
@@ -165,12 +185,13 @@ class Buildah:
         self._run(["push", "--quiet", tag, destination])
 
     def close(self) -> None:
-        """Remove every container, image and mount this builder made, then its storage."""
-        with contextlib.suppress(OSError):
+        """Remove every container, image and mount this builder made, then its storage (a
+        second Ctrl-C does not cut this short)."""
+        with _uninterrupted(), contextlib.suppress(OSError):
             self._run(["rm", "--all"], check=False)
             self._run(["rmi", "--all", "--force"], check=False)
-        _unmount_below(self.workdir)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+            _unmount_below(self.workdir)
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 _INSTALL_HINT = (
@@ -211,6 +232,29 @@ def _json_field(text: str, key: str, default: str) -> str:
     return str(value) if value else default
 
 
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ask a child to stop (SIGTERM), and kill it if it has not in 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ignore Ctrl-C for the duration (in the main thread; elsewhere signals cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _unmount_below(directory: Path) -> None:
     """Unmount whatever a killed build left mounted under ``directory`` (deepest first)."""
     try:
@@ -223,8 +267,151 @@ def _unmount_below(directory: Path) -> None:
         subprocess.run(["umount", "-l", point], capture_output=True, check=False)
 
 
+# --- Docker Engine API ----------------------------------------------------------------------
+
+
+class DockerAPI:
+    """A Docker Engine API (dockerd, or ``podman system service``) on a UNIX socket or TCP.
+
+    The context goes over as a tarball, ``.dockerignore`` applied as the docker CLI applies it;
+    the Dockerfile goes in it under a name of its own, which the ``.dockerignore`` sent with it
+    names, so ``COPY . .`` does not pick it up. Build secrets need BuildKit's session protocol,
+    which this client does not speak: such a build is refused with a message naming buildah.
+    """
+
+    def __init__(self, host: str | None = None) -> None:
+        self.host = host or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+        if not self.host.startswith(("unix://", "tcp://", "http://")):
+            raise NoBuilder(f"DOCKER_HOST {self.host}: only unix:// and tcp:// are supported")
+        self.tags: list[str] = []
+        self.notes: list[str] = []
+        try:
+            version = json.loads(self._request("GET", "/version").read())
+        except (OSError, ValueError) as error:
+            raise NoBuilder(f"no Docker Engine API at {self.host} ({error}); {_INSTALL_HINT}") from None
+        names = [c.get("Name", "") for c in version.get("Components") or []]
+        engine = "podman" if any("Podman" in name for name in names) else "docker"
+        self.name = f"{engine} {version.get('Version', '')} (Engine API {version.get('ApiVersion', '?')})"
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.host.startswith("unix://"):
+            return _UnixConnection(self.host.removeprefix("unix://"))
+        address = self.host.split("://", 1)[1]
+        return http.client.HTTPConnection(address, timeout=3600)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: IO[bytes] | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> http.client.HTTPResponse:
+        connection = self._connection()
+        connection.request(method, path, body=body, headers=dict(headers or {}))
+        return connection.getresponse()
+
+    def build(self, request: BuildRequest, tag: str) -> float:
+        if request.secrets:
+            raise BuildError(
+                "the Docker Engine API builder cannot pass build secrets (BuildKit's session protocol); "
+                "use --builder buildah"
+            )
+        started = time.monotonic()
+        with tempfile.TemporaryFile() as context:
+            name = _context_tar(request, context)
+            context.seek(0)
+            query = {"t": tag, "dockerfile": name, "rm": "1", "forcerm": "1"}
+            if request.build_args:
+                query["buildargs"] = json.dumps(dict(request.build_args))
+            if request.target:
+                query["target"] = request.target
+            size = os.fstat(context.fileno()).st_size
+            headers = {"Content-Type": "application/x-tar", "Content-Length": str(size)}
+            answer = self._request("POST", "/build?" + urllib.parse.urlencode(query), context, headers)
+            self.tags.append(tag)
+            log, error = _read_build_stream(answer)
+        if error is not None or answer.status != 200:
+            raise BuildError("the build failed", log + (error or f"HTTP {answer.status}"))
+        return time.monotonic() - started
+
+    def export(self, tag: str, archive: Path) -> None:
+        answer = self._request("GET", f"/images/{urllib.parse.quote(tag, safe='')}/get")
+        if answer.status != 200:
+            raise BuildError(f"exporting {tag} failed", answer.read().decode("utf-8", "replace"))
+        with archive.open("wb") as out:
+            shutil.copyfileobj(answer, out, _CHUNK)
+
+    def close(self) -> None:
+        """Delete the images this builder tagged (the engine's build cache stays, as after
+        ``docker build``)."""
+        for tag in self.tags:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                self._request("DELETE", f"/images/{urllib.parse.quote(tag, safe='')}?force=1").read()
+        self.tags.clear()
+
+
+_CHUNK = 1 << 20
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str) -> None:
+        super().__init__("localhost", timeout=3600)
+        self.path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+def _context_tar(request: BuildRequest, out: IO[bytes]) -> str:
+    """Write the context (``.dockerignore`` applied) and the Dockerfile as a tarball to ``out``;
+    return the Dockerfile's name in it."""
+    ignore = DockerIgnore.of(request.context)
+    name = f".dfix-verify-{os.getpid()}.Dockerfile"
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for path in sorted(request.context.rglob("*")):
+            relative = path.relative_to(request.context).as_posix()
+            if relative == ".dockerignore" or not ignore.excludes(relative):
+                tar.add(path, arcname=relative, recursive=False)
+        ignored = (
+            (request.context / ".dockerignore").read_bytes()
+            if (request.context / ".dockerignore").exists()
+            else b""
+        )
+        for arcname, data in (
+            (name, request.dockerfile.read_bytes()),
+            (".dockerignore", ignored + f"\n{name}\n".encode()),
+        ):
+            info = tarfile.TarInfo(arcname)
+            info.size = len(data)
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return name
+
+
+def _read_build_stream(answer: http.client.HTTPResponse) -> tuple[str, str | None]:
+    """The build's output and its error, from the Engine API's stream of JSON messages."""
+    log: list[str] = []
+    error = None
+    for line in answer:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            log.append(line.decode("utf-8", "replace"))
+            continue
+        if "stream" in message:
+            log.append(message["stream"])
+        if message.get("error"):
+            error = message["error"]
+    return "".join(log), error
+
+
 def choose_builder(name: str = "auto", insecure_registries: Sequence[str] = ()) -> Builder:
-    """The builder ``name`` asks for (``auto``: buildah when installed)."""
-    if name in ("auto", "buildah"):
+    """The builder ``name`` asks for: ``buildah``, ``docker`` (the Engine API at $DOCKER_HOST),
+    or ``auto``: buildah when installed, else the Engine API when one answers."""
+    if name == "buildah" or (name == "auto" and shutil.which("buildah")):
         return Buildah(insecure_registries)
-    raise NoBuilder(f"unknown builder {name!r} (choose auto or buildah)")
+    if name in ("docker", "auto"):
+        return DockerAPI()
+    raise NoBuilder(f"unknown builder {name!r} (choose auto, buildah or docker)")
