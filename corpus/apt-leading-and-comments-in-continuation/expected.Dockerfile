@@ -2,6 +2,7 @@ FROM debian:12
 # Build toolchain for the native extensions.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        ca-certificates \
         # compilers
         gcc \
         make \

@@ -1,5 +1,5 @@
 FROM ubuntu:22.04
 RUN apt-get update \
     && apt upgrade -y \
-    && apt-get -o APT::Keep-Downloaded-Packages=false install -y --no-install-recommends curl \
+    && apt-get -o APT::Keep-Downloaded-Packages=false install -y --no-install-recommends ca-certificates curl \
     && rm -rf /var/lib/apt/lists/*

@@ -2,4 +2,4 @@ FROM debian:12-slim
 RUN ["apt-get", "install", "curl"]
 ONBUILD RUN apt-get install make
 SHELL ["/bin/bash", "-o", "errexit", "-c"]
-RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates wget && rm -rf /var/lib/apt/lists/*

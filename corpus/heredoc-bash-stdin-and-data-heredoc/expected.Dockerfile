@@ -9,4 +9,4 @@ apt-get update
 apt-get install -y --no-install-recommends tzdata
 rm -rf /var/lib/apt/lists/*
 EOF
-RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*

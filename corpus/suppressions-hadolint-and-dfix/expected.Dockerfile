@@ -1,6 +1,6 @@
 FROM debian:12
 # hadolint ignore=DL3008,DL3009
-RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl
 WORKDIR /opt
 # dfix: ignore=apt-get-install-recommends
 RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*
