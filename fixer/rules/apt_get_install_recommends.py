@@ -97,7 +97,7 @@ class AptGetInstallRecommends(Rule):
             title, added = self.fix_title or "", f" {OPT_OUT}"
             reason = _needs_certificates(ctx, install, installs[:index], all_runs)
             if reason is not None:
-                title += f" (also installs `{CA_CERTIFICATES}`, which {reason})"
+                title += f"; also installs `{CA_CERTIFICATES}`, which {reason}"
                 added += _package_line(ctx, run, words[at], call) or f" {CA_CERTIFICATES}"
             fix = Fix.unsafe(title, run.insert_after(words[at], added))
             start = run.span(words[0])[0]

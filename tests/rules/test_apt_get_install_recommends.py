@@ -346,6 +346,6 @@ def test_an_earlier_install_without_recommends_does_not() -> None:
 )
 def test_fix_title_says_why(source: str, title: str) -> None:
     (diagnostic,) = fixer.fix(FROM + source, select=RULE).diagnostics
-    assert diagnostic.fix_title == f"Add `{NIR}` (also installs `ca-certificates`, {title})"
+    assert diagnostic.fix_title == f"Add `{NIR}`; also installs `ca-certificates`, {title}"
     assert diagnostic.message == f"`apt-get install` without `{NIR}`"
     assert diagnostic.applicability is fixer.Applicability.UNSAFE
