@@ -37,6 +37,12 @@ NOISE = (
     "/var/lib/dpkg/*-old",
     "/var/cache/debconf/*-old",
     "/root/.cache/pip/selfcheck/**",
+    # rpm's database and dnf's history hold install times and command lines; what matters in
+    # them, the package set, is compared from their contents.
+    "/var/lib/rpm/rpmdb.sqlite*",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite*",
+    "/var/lib/rpm/__db.*",
+    "/var/lib/dnf/history.sqlite*",
 )
 BUILDER_LABELS = frozenset({"io.buildah.version"})
 # The config keys compared, as the Docker image config spells them.

@@ -102,28 +102,32 @@ _DPKG_SCRIPTS = (".preinst", ".postinst", ".prerm", ".postrm", ".config", ".trig
 
 def is_database_file(path: str) -> bool:
     """Whether ``read_packages`` needs the bytes of ``path`` (the image reader keeps those)."""
-    return path in (DPKG_STATUS, APT_EXTENDED_STATES, APK_INSTALLED, *RPM_SQLITE) or (
+    rpm = tuple(db + suffix for db in RPM_SQLITE for suffix in _SQLITE_FILES)
+    return path in (DPKG_STATUS, APT_EXTENDED_STATES, APK_INSTALLED, *rpm) or (
         path.startswith(DPKG_INFO) and path.endswith((".list", *_DPKG_SCRIPTS))
     )
 
 
 def read_packages(contents: Mapping[str, bytes], canonical: Callable[[str], str] = lambda p: p) -> Packages:
     """The packages recorded in the database files among ``contents`` (path → bytes), their
-    file lists resolved by ``canonical`` (the image's symlinked directories)."""
-    rpm = next((p for p in RPM_SQLITE if p in contents), None)
+    file lists resolved by ``canonical`` (the image's symlinked directories). An image with
+    two databases (rpm installed on Debian) has both: ``manager`` is ``dpkg+rpm``, and a name
+    both know is kept as ``rpm:name`` for the second."""
+    databases = []
     if DPKG_STATUS in contents:
-        manager, found = "dpkg", _dpkg(contents)
-    elif APK_INSTALLED in contents:
-        manager, found = "apk", _apk(contents[APK_INSTALLED])
-    elif rpm is not None:
-        manager, found = "rpm", _rpm(contents[rpm])
-    else:
-        return Packages(None, {})
-    resolved = {
-        name: dataclasses.replace(package, files=tuple(dict.fromkeys(map(canonical, package.files))))
-        for name, package in found.items()
-    }
-    return Packages(manager, resolved)
+        databases.append(("dpkg", _dpkg(contents)))
+    if APK_INSTALLED in contents:
+        databases.append(("apk", _apk(contents[APK_INSTALLED])))
+    if rpm := next((p for p in RPM_SQLITE if p in contents), None):
+        databases.append(("rpm", _rpm({suffix: contents.get(rpm + suffix, b"") for suffix in _SQLITE_FILES})))
+    installed: dict[str, Package] = {}
+    for manager, found in databases:
+        for name, package in found.items():
+            files = tuple(dict.fromkeys(map(canonical, package.files)))
+            installed[f"{manager}:{name}" if name in installed else name] = dataclasses.replace(
+                package, files=files
+            )
+    return Packages("+".join(manager for manager, _ in databases) or None, installed)
 
 
 # --- dpkg ---------------------------------------------------------------------------------
@@ -234,14 +238,15 @@ def _apk_name(word: str) -> str:
 
 # --- rpm ----------------------------------------------------------------------------------
 
+_SQLITE_FILES = ("", "-wal", "-shm")  # the database, its write-ahead log and its index
 _NAME, _VERSION, _RELEASE, _EPOCH = 1000, 1001, 1002, 1003
 _DIRINDEXES, _BASENAMES, _DIRNAMES = 1116, 1117, 1118
 _INT32, _STRING, _STRING_ARRAY, _I18NSTRING = 4, 6, 8, 9
 
 
-def _rpm(data: bytes) -> dict[str, Package]:
+def _rpm(files: Mapping[str, bytes]) -> dict[str, Package]:
     installed = {}
-    for blob in _rpm_blobs(data):
+    for blob in _rpm_blobs(files):
         tags = _rpm_header(blob)
         name = tags.get(_NAME)
         if not isinstance(name, str):
@@ -254,13 +259,17 @@ def _rpm(data: bytes) -> dict[str, Package]:
     return installed
 
 
-def _rpm_blobs(data: bytes) -> Iterable[bytes]:
-    """The header blobs of an rpmdb.sqlite file (sqlite reads files, so it goes through one)."""
+def _rpm_blobs(files: Mapping[str, bytes]) -> Iterable[bytes]:
+    """The header blobs of an rpmdb.sqlite database (sqlite reads files, so it goes through a
+    temporary directory; with its write-ahead log, which holds the last transactions until a
+    checkpoint folds them in)."""
     with tempfile.TemporaryDirectory(prefix="dfix-rpmdb-") as directory:
         path = os.path.join(directory, "rpmdb.sqlite")
-        with open(path, "wb") as handle:
-            handle.write(data)
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        for suffix, data in files.items():
+            if data or not suffix:
+                with open(path + suffix, "wb") as handle:
+                    handle.write(data)
+        with contextlib.closing(sqlite3.connect(path)) as db:
             return [bytes(row[0]) for row in db.execute("SELECT blob FROM Packages")]
 
 

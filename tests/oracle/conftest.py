@@ -8,6 +8,7 @@ under ``DFIX_REQUIRE_ORACLE=1`` (CI), where a missing tool is a failure.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,10 +40,13 @@ class Lab:
         return self.images[name]
 
 
-# Bases built FROM debian with the package managers some rules need (one build each per session).
-DERIVED = {
-    "debian-python": "RUN apt-get update"
-    " && apt-get install -y --no-install-recommends python3-pip python3-setuptools python3-wheel",
+# Bases built FROM debian with the package managers some rules need (one build each per session):
+# a Dockerfile, or a directory next to this file holding one and its context.
+HERE = Path(__file__).parent
+DERIVED: dict[str, str | Path] = {
+    "debian-python": "FROM {debian}\nRUN apt-get update"
+    " && apt-get install -y --no-install-recommends python3-pip python3-setuptools python3-wheel\n",
+    "debian-dnf": HERE / "bases_dnf",
 }
 
 
@@ -68,19 +72,24 @@ def lab() -> Iterator[Lab]:
             bases.push_rootfs(bases.debian_rootfs(workdir), workdir, registry, "debian:bookworm", cmd="bash")
             builder = Buildah(insecure_registries=[host])
             try:
-                for name, run in DERIVED.items():
-                    images[name] = _derived(
-                        builder, registry, workdir, name, f"FROM {images['debian']}\n{run}\n"
-                    )
+                for name, source in DERIVED.items():
+                    images[name] = _derived(builder, registry, workdir, name, source, images["debian"])
                 yield Lab(registry, images, builder, workdir)
             finally:
                 builder.close()
 
 
-def _derived(builder: Buildah, registry: bases.Registry, workdir: Path, name: str, dockerfile: str) -> str:
+def _derived(
+    builder: Buildah, registry: bases.Registry, workdir: Path, name: str, source: str | Path, debian: str
+) -> str:
     context = workdir / f"context-{name}"
-    context.mkdir()
-    (context / "Dockerfile").write_text(dockerfile)
+    if isinstance(source, Path):
+        shutil.copytree(source, context)
+        dockerfile = (source / "Dockerfile").read_text()
+    else:
+        context.mkdir()
+        dockerfile = source
+    (context / "Dockerfile").write_text(dockerfile.replace("{debian}", debian))
     tag = f"localhost/dfix-oracle/{name}:1"
     builder.build(BuildRequest(context / "Dockerfile", context), tag)
     reference = f"{registry.host}/{name}:1"

@@ -87,8 +87,8 @@ def test_with_the_other_apt_rules_on_one_run() -> None:
     source = FROM + "RUN apt update && apt install curl\n"
     result = fix_file(source, unsafe=True, select=["DF1"])
     expected = (
-        "RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y --no-install-recommends curl"
-        " && rm -rf /var/lib/apt/lists/*\n"
+        "RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y"
+        " --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*\n"
     )
     assert result.output == FROM + expected
     assert sorted({d.rule for d in result.diagnostics}) == ["DF101", "DF102", "DF104", "DF105"]
