@@ -7,6 +7,7 @@ import pytest
 import fixer
 
 RULE = ["DF105"]
+KEEP = "-o APT::Keep-Downloaded-Packages=false"  # apt deletes what it downloads; apt-get, told so
 FROM = "FROM debian:12\n"
 
 
@@ -21,51 +22,51 @@ def fixed(text: str, unsafe: bool = False) -> str:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        pytest.param("RUN apt install -y curl\n", "RUN apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n", id="install"),
+        pytest.param("RUN apt install -y curl\n", f"RUN apt-get {KEEP} install -y curl\n", id="install"),
         pytest.param("RUN apt update\n", "RUN apt-get update\n", id="update"),
         pytest.param("RUN apt remove -y curl\n", "RUN apt-get remove -y curl\n", id="remove"),
         pytest.param("RUN apt purge -y curl\n", "RUN apt-get purge -y curl\n", id="purge"),
         pytest.param("RUN apt autoremove -y\n", "RUN apt-get autoremove -y\n", id="autoremove"),
         pytest.param("RUN apt clean\n", "RUN apt-get clean\n", id="clean"),
-        pytest.param("RUN apt -y install curl\n", "RUN apt-get -o APT::Keep-Downloaded-Packages=false -y install curl\n", id="option-first"),
+        pytest.param("RUN apt -y install curl\n", f"RUN apt-get {KEEP} -y install curl\n", id="option-first"),
         pytest.param(
             "RUN apt update && apt install -y curl\n",
-            "RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n",
+            f"RUN apt-get update && apt-get {KEEP} install -y curl\n",
             id="update-and-install",
         ),
         pytest.param(
             "RUN apt update \\\n    && apt install -y \\\n        curl\n",
-            "RUN apt-get update \\\n    && apt-get -o APT::Keep-Downloaded-Packages=false install -y \\\n        curl\n",
+            f"RUN apt-get update \\\n    && apt-get {KEEP} install -y \\\n        curl\n",
             id="leading-and-style",
         ),
         pytest.param(
             "RUN apt update && \\\n    apt install -y curl && \\\n    apt clean\n",
-            "RUN apt-get update && \\\n    apt-get -o APT::Keep-Downloaded-Packages=false install -y curl && \\\n    apt-get clean\n",
+            f"RUN apt-get update && \\\n    apt-get {KEEP} install -y curl && \\\n    apt-get clean\n",
             id="trailing-and-style",
         ),
         pytest.param(
             "RUN apt update \\\n    # comment\n\n    && apt install -y curl\n",
-            "RUN apt-get update \\\n    # comment\n\n    && apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n",
+            f"RUN apt-get update \\\n    # comment\n\n    && apt-get {KEEP} install -y curl\n",
             id="comment-and-blank-line-in-continuation",
         ),
         pytest.param(
             "RUN apt update \\\r\n    && apt install -y curl\r\n",
-            "RUN apt-get update \\\r\n    && apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\r\n",
+            f"RUN apt-get update \\\r\n    && apt-get {KEEP} install -y curl\r\n",
             id="crlf",
         ),
         pytest.param(
             "RUN DEBIAN_FRONTEND=noninteractive apt install -y curl\n",
-            "RUN DEBIAN_FRONTEND=noninteractive apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n",
+            f"RUN DEBIAN_FRONTEND=noninteractive apt-get {KEEP} install -y curl\n",
             id="assignment-prefix",
         ),
         pytest.param(
             "RUN <<EOF\napt update\napt install -y curl\nEOF\n",
-            "RUN <<EOF\napt-get update\napt-get -o APT::Keep-Downloaded-Packages=false install -y curl\nEOF\n",
+            f"RUN <<EOF\napt-get update\napt-get {KEEP} install -y curl\nEOF\n",
             id="heredoc-body",
         ),
         pytest.param(
             "RUN apt update && apt upgrade -y && apt install -y curl\n",
-            "RUN apt-get update && apt upgrade -y && apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n",
+            f"RUN apt-get update && apt upgrade -y && apt-get {KEEP} install -y curl\n",
             id="upgrade-between-fixable",
         ),
     ],
@@ -78,7 +79,7 @@ def test_safe_fix(source: str, expected: str) -> None:
 
 def test_escape_backtick_linux() -> None:
     source = "# escape=`\nFROM ubuntu:24.04\nRUN apt update `\n    && apt install -y curl\n"
-    expected = "# escape=`\nFROM ubuntu:24.04\nRUN apt-get update `\n    && apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n"
+    expected = f"# escape=`\nFROM ubuntu:24.04\nRUN apt-get update `\n    && apt-get {KEEP} install -y curl\n"
     assert fix_file(source).output == expected
 
 
@@ -87,7 +88,7 @@ def test_with_the_other_apt_rules_on_one_run() -> None:
     source = FROM + "RUN apt update && apt install curl\n"
     result = fix_file(source, unsafe=True, select=["DF1"])
     expected = (
-        "RUN apt-get update && apt-get -o APT::Keep-Downloaded-Packages=false install -y"
+        f"RUN apt-get update && apt-get {KEEP} install -y"
         " --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*\n"
     )
     assert result.output == FROM + expected
@@ -117,10 +118,12 @@ def test_reported_without_fix(source: str) -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        pytest.param("RUN sudo apt install -y curl\n", "RUN sudo apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n", id="sudo"),
+        pytest.param(
+            "RUN sudo apt install -y curl\n", f"RUN sudo apt-get {KEEP} install -y curl\n", id="sudo"
+        ),
         pytest.param(
             "RUN env DEBIAN_FRONTEND=noninteractive apt install -y curl\n",
-            "RUN env DEBIAN_FRONTEND=noninteractive apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n",
+            f"RUN env DEBIAN_FRONTEND=noninteractive apt-get {KEEP} install -y curl\n",
             id="env",
         ),
     ],
@@ -137,10 +140,10 @@ def test_wrapped_apt_diagnostic_points_at_apt() -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        pytest.param("RUN apt-get -o APT::Keep-Downloaded-Packages=false install -y curl\n", id="apt-get"),
+        pytest.param(f"RUN apt-get {KEEP} install -y curl\n", id="apt-get"),
         pytest.param("RUN apt-cache policy curl\n", id="apt-cache"),
         pytest.param("RUN apt-mark hold curl\n", id="apt-mark"),
-        pytest.param("RUN apt-get -o APT::Keep-Downloaded-Packages=false install -y apt\n", id="package-named-apt"),
+        pytest.param("RUN apt-get install -y apt\n", id="package-named-apt"),
         pytest.param('RUN echo "apt install curl"\n', id="quoted-text"),
         pytest.param("RUN cat <<EOF > /notes\napt install curl\nEOF\n", id="heredoc-as-data"),
         pytest.param('RUN ["apt", "install", "-y", "curl"]\n', id="exec-form"),
