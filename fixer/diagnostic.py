@@ -62,7 +62,8 @@ class ImageChanges:
     ``paths`` are absolute glob patterns (``*`` within a name, ``**`` across directories) of
     files that may appear, change or vanish; ``layers``: the layer count, sizes and which layer
     holds what; ``packages``: see ``PackageChanges`` (the package databases and the packages'
-    own files change with them); ``config``: image config keys (``Shell``); ``secrets``: files
+    own files change with them); ``installs``: packages the fix installs by name, which may be
+    new to the image with what they depend on; ``config``: image config keys (``Shell``); ``secrets``: files
     that must be in no layer of the fixed image; ``may_fail``: the fixed build may fail where the
     original passed, which is the hardening itself (a pipe that failed quietly).
     """
@@ -70,6 +71,7 @@ class ImageChanges:
     paths: tuple[str, ...] = ()
     layers: bool = False
     packages: PackageChanges = PackageChanges.NONE
+    installs: tuple[str, ...] = ()
     config: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
     may_fail: bool = False
@@ -88,6 +90,8 @@ class ImageChanges:
             parts.append("the layers (count, sizes, which layer holds what)")
         if self.packages is PackageChanges.RECOMMENDED:
             parts.append("packages that were only recommended")
+        if self.installs:
+            parts.append("installs " + ", ".join(self.installs) + " (and what they depend on)")
         if self.config:
             parts.append("the image config's " + ", ".join(self.config))
         if self.secrets:

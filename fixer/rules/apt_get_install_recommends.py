@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.diagnostic import Fix, ImageChanges, PackageChanges
+from fixer.diagnostic import Applicability, Fix, ImageChanges, PackageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._cleanup import environment
 from fixer.rules._run import Run, runs
@@ -94,12 +95,14 @@ class AptGetInstallRecommends(Rule):
             at = words.index(word)
             while at + 1 < len(words) and words[at + 1].text in LEADING:
                 at += 1
-            title, added = self.fix_title or "", f" {OPT_OUT}"
+            title, added, changes = self.fix_title or "", f" {OPT_OUT}", self.image_changes
             reason = _needs_certificates(ctx, install, installs[:index], all_runs)
             if reason is not None:
                 title += f"; also installs `{CA_CERTIFICATES}`, which {reason}"
                 added += _package_line(ctx, run, words[at], call) or f" {CA_CERTIFICATES}"
-            fix = Fix.unsafe(title, run.insert_after(words[at], added))
+                changes = dataclasses.replace(changes, installs=(CA_CERTIFICATES,))
+            edit = run.insert_after(words[at], added)
+            fix = Fix(title, (edit,), Applicability.UNSAFE, changes)
             start = run.span(words[0])[0]
             yield self.violation(start, run.after(word), f"`apt-get install` without `{OPT_OUT}`", fix)
 

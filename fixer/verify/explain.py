@@ -61,7 +61,7 @@ def attribute(
     package_diffs = [d for d in differences if d.kind is Kind.PACKAGE]
     recommended_only = packages[0].only_recommended()
     package_owner: dict[str, Explained | None] = {
-        d.subject: _package_explainer(d, explained, recommended_only) for d in package_diffs
+        d.subject: _package_explainer(d, explained, recommended_only, packages[1]) for d in package_diffs
     }
     owned = _owned_paths(package_diffs, packages)
     for difference in differences:
@@ -113,8 +113,10 @@ def _explainer(difference: Difference, explained: Sequence[Explained]) -> Explai
 
 
 def _package_explainer(
-    difference: Difference, explained: Sequence[Explained], recommended_only: set[str]
+    difference: Difference, explained: Sequence[Explained], recommended_only: set[str], after: Packages
 ) -> Explained | None:
+    if difference.change == "added":
+        return next((c for c in explained if difference.subject in after.needed_by(c.changes.installs)), None)
     if difference.change != "removed" or difference.subject not in recommended_only:
         return None
     return next((c for c in explained if c.changes.packages is PackageChanges.RECOMMENDED), None)

@@ -81,20 +81,25 @@ class Packages:
     def only_recommended(self) -> set[str]:
         """Packages installed only because one recommended them: not reachable through
         Depends/Pre-Depends from a package installed by name (apt's manual ones)."""
+        return set(self.installed) - self.needed_by(n for n, p in self.installed.items() if not p.auto)
+
+    def needed_by(self, names: Iterable[str]) -> set[str]:
+        """The installed packages among ``names`` and everything they need (Depends and
+        Pre-Depends, every installed alternative, providers of virtual names)."""
         providers: dict[str, set[str]] = {}
         for package in self.installed.values():
             for name in (package.name, *package.provides):
                 providers.setdefault(name, set()).add(package.name)
         needed: set[str] = set()
-        todo = [name for name, package in self.installed.items() if not package.auto]
+        todo = [name for name in names if name in self.installed]
         while todo:
             name = todo.pop()
             if name in needed:
                 continue
             needed.add(name)
-            for group in self.installed[name].depends:  # every installed alternative counts
+            for group in self.installed[name].depends:
                 todo.extend(p for alternative in group for p in providers.get(alternative, ()))
-        return set(self.installed) - needed
+        return needed
 
 
 _DPKG_SCRIPTS = (".preinst", ".postinst", ".prerm", ".postrm", ".config", ".triggers")

@@ -182,3 +182,17 @@ def test_reports_name_moves_and_render_in_three_formats(tmp_path: Path) -> None:
         in (render_markdown(report))
     )
     assert '"verdict": "unexplained"' in render_json([report], "0.1.0")
+
+
+def test_a_package_a_fix_installs_by_name_may_be_new_with_its_dependencies(tmp_path: Path) -> None:
+    lists = {"curl": b"/usr/bin/curl\n"}
+    before = image(tmp_path, "a", _dpkg_layer(_without(STATUS, "ca-certificates", "openssl"), EXTENDED, lists))
+    after = image(tmp_path, "b", _dpkg_layer(STATUS, EXTENDED, lists))
+    found = differences(before, after)
+    packages = (read_packages(before.contents), read_packages(after.contents))
+    installs = fix("DF104", ImageChanges(packages=PackageChanges.RECOMMENDED, installs=("ca-certificates",)))
+    result = attribute(found, [installs], packages)
+    assert result.ok, result.unexplained
+    assert {d.subject for d in result.explained[0].differences} == {"ca-certificates", "openssl"}
+    other = attribute(found, [fix("DF104", ImageChanges(packages=PackageChanges.RECOMMENDED))], packages)
+    assert {d.subject for d in other.unexplained} == {"ca-certificates", "openssl"}
