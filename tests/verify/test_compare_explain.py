@@ -186,7 +186,8 @@ def test_reports_name_moves_and_render_in_three_formats(tmp_path: Path) -> None:
 
 def test_a_package_a_fix_installs_by_name_may_be_new_with_its_dependencies(tmp_path: Path) -> None:
     lists = {"curl": b"/usr/bin/curl\n"}
-    before = image(tmp_path, "a", _dpkg_layer(_without(STATUS, "ca-certificates", "openssl"), EXTENDED, lists))
+    without = _without(STATUS, "ca-certificates", "openssl")
+    before = image(tmp_path, "a", _dpkg_layer(without, EXTENDED, lists))
     after = image(tmp_path, "b", _dpkg_layer(STATUS, EXTENDED, lists))
     found = differences(before, after)
     packages = (read_packages(before.contents), read_packages(after.contents))
