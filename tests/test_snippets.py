@@ -13,7 +13,10 @@ import pytest
 import fixer
 from fixer import snippets
 
-VALUES = {"shell/pipefail.j2": {"shell": "/bin/bash"}}
+VALUES = {
+    "shell/pipefail.j2": {"shell": "/bin/bash"},
+    "shell/restore.j2": {"words": ['"/bin/sh"', '"-c"']},
+}
 
 
 @pytest.mark.parametrize("name", snippets.template_names())

@@ -6,4 +6,5 @@ RUN apt-get update \
     && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
     && apt-get install -y nodejs \
     && rm -rf /var/lib/apt/lists/*
+SHELL ["/bin/sh", "-c"]
 CMD ["node"]
