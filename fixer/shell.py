@@ -31,9 +31,11 @@ __all__ = [
     "PackageInvocation",
     "RunScript",
     "Script",
+    "StateChange",
     "Word",
     "analyse",
     "command_line_start",
+    "program_lookups",
     "run_scripts",
 ]
 
@@ -140,6 +142,25 @@ class PackageInvocation:
 
 
 @dataclass(frozen=True, slots=True)
+class StateChange:
+    """Something a script leaves in its shell for the commands after it.
+
+    ``kind`` says what: ``variable`` (an assignment, ``read``, ``for``, ``${X:=…}``, ``let`` …),
+    ``function``, ``alias``, ``directory`` (``cd``, ``pushd`` …), ``options`` (``set -e``,
+    ``shopt``), ``positional`` (``set --``, ``shift``), ``trap``, ``umask``, ``limits``
+    (``ulimit``), ``descriptors`` (``exec 3>f``, ``{fd}>f``), ``control`` (``exit``,
+    ``return``, ``exec cmd``), ``hash``, ``builtins`` (``enable``), ``jobs``, ``code`` (``eval``,
+    ``.``, a command named by an expansion: anything at all) or ``builtin`` (a builtin not known
+    to leave its shell alone). ``text`` is the construct as written.
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Script:
     """A shell script's commands in source order, and facts about its structure.
 
@@ -157,8 +178,15 @@ class Script:
     """Where the code ends when a comment ends the script (``make # no tests``), else None.
     Text appended to the code goes there, ahead of the comment."""
     runs_in_background: bool = False
-    """Whether a command runs in the background (``cmd &``): it may outlive the script's
-    other commands, and a build kills it when the RUN's shell exits."""
+    """Whether a command runs in the background (``cmd &``, ``coproc``): it may outlive the
+    script's other commands, and a build kills it when the RUN's shell exits."""
+    redirect_targets: tuple[Word, ...] = ()
+    """The files the script's redirections name (``> out``, ``< in``; not ``2>&1``)."""
+    writes_through_redirects: bool = False
+    """Whether a redirection may write a file other than ``/dev/null``."""
+    _state: tuple[StateChange, ...] = field(default=(), repr=False, compare=False)
+    _errexit_proof: tuple[bool, bool] = field(default=(False, False), repr=False, compare=False)
+    _reads_position: bool = field(default=False, repr=False, compare=False)
 
     def invocations(self, *managers: str) -> list[PackageInvocation]:
         """Package-manager invocations, all or those of ``managers`` (``"pip"`` covers pip3 and
@@ -200,18 +228,42 @@ class Script:
                     found.pop(word.text, None)
         return found
 
-    def state_changes(self) -> list[Command]:
-        """Commands that change the shell's state for the commands after them (``cd``,
-        ``export``, ``set``, ``source``, bare assignments …); those in subshells do not."""
-        return [
-            command
-            for command in self.commands
-            if not command.in_subshell
-            and (
-                command.program in _STATE_BUILTINS
-                or (command.name is None and not command.words and command.assignment_words)
-            )
-        ]
+    def state_changes(self) -> tuple[StateChange, ...]:
+        """Everything the script leaves in its shell for the commands after it, in source
+        order; what happens in a subshell (``( … )``, ``$( … )``) dies with it and is not here.
+
+        Read off the grammar: assignments wherever the grammar has them (bare, before a special
+        builtin, ``for``/``select`` variables, ``${X:=…}``, arithmetic that assigns or reads a
+        variable, ``[[ =~ ]]``), function definitions, ``{fd}>`` redirections, and every
+        builtin except those known to leave the shell alone (``echo``, ``printf`` without
+        ``-v``, ``test``, ``true``, ``pwd`` …): an unknown builtin counts, and so does a command
+        named by an expansion (it could be any builtin). A program (any other name) cannot
+        change its parent shell; the location the shell found it at is ``hashed()``.
+        """
+        return self._state
+
+    def hashed(self) -> frozenset[str]:
+        """Programs the shell looks up on PATH outside subshells (``pip``, ``command -v gcc``):
+        bash, dash and ash remember where they found each and run that file next time, even
+        when a program of that name has appeared earlier on PATH since."""
+        return frozenset(
+            name for command in self.commands if not command.in_subshell for name in program_lookups(command)
+        )
+
+    def errexit_proof(self, whole: bool = True) -> bool:
+        """Whether ``set -e`` means the same for the script (``whole``) or for its last
+        ``&&``/``||`` list when that becomes a command of an ``&&`` list other than the last,
+        where POSIX ignores ``-e``: it must be one such list of simple commands and pipelines,
+        none of which runs a list of its own (a function, ``eval``, ``.``, a compound command
+        such as ``{ … }``), so ``-e`` never had a command in the middle to stop at."""
+        return self._errexit_proof[0 if whole else 1]
+
+    def reads_shell_position(self) -> bool:
+        """Whether the script reads what its shell says about where it is (``$_``, the last
+        argument of the previous command; ``$BASHPID``, ``$BASH_SUBSHELL``,
+        ``$BASH_COMMAND``), or runs text it does not show (``eval "$x"``, a ``trap`` action)
+        that could: a fresh shell and a merged one answer differently."""
+        return self._reads_position
 
 
 def _assign(variables: dict[str, str], word: Word) -> None:
@@ -230,11 +282,6 @@ def _assign(variables: dict[str, str], word: Word) -> None:
     variables[name] = value
 
 
-# Builtins whose effect outlives the command (the working directory, variables, options, fds …).
-_STATE_BUILTINS: Final = _words(
-    ". alias cd declare eval exec export local popd pushd readonly set shopt source trap typeset"
-    " ulimit umask unalias unset"
-)
 _DECLARATIONS: Final = _words("declare export local readonly typeset")
 
 
@@ -287,6 +334,8 @@ def analyse(text: str) -> Script:
         walker = _Walker(text)
         walker.sequence(root.children, 0, None)
         commands = tuple(walker.commands)
+        statements = [child for child in root.named_children if child.type != "comment"]
+        functions = _function_names(root, text)
         return Script(
             text=text,
             commands=commands,
@@ -294,7 +343,17 @@ def analyse(text: str) -> Script:
             _invocations=tuple(found for command in commands if (found := _invocation(command))),
             _and_chain=_is_and_chain(root),
             code_end=_code_end(root),
-            runs_in_background=_has_token(root, "&"),
+            runs_in_background=_has_token(root, "&") or any(c.program == "coproc" for c in commands),
+            redirect_targets=tuple(target for target, _ in walker.redirects),
+            writes_through_redirects=any(
+                writes and target.text != "/dev/null" for target, writes in walker.redirects
+            ),
+            _state=_state_changes(root, commands, text),
+            _errexit_proof=(
+                len(statements) == 1 and _plain(statements[0], text, functions),
+                bool(statements) and _plain(statements[-1], text, functions),
+            ),
+            _reads_position=_reads_position(root, commands, text),
         )
     except RecursionError:
         # A tree deeper than Python's stack (an `&&` list of ~900 commands nests that deep):
@@ -339,11 +398,13 @@ _EXPANSIONS: Final = _words(
 class _Walker:
     """Collects the commands of one tree in source order."""
 
-    __slots__ = ("_attached", "_heredocs", "commands", "text")
+    __slots__ = ("_attached", "_heredocs", "commands", "redirects", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.commands: list[Command] = []
+        # Every file redirection's target, and whether it may write there.
+        self.redirects: list[tuple[Word, bool]] = []
         self._heredocs = 0
         # Redirects that tree-sitter hangs on a list but that belong to its last command:
         # node id -> (words it took for redirect targets, stdin heredoc index).
@@ -367,6 +428,8 @@ class _Walker:
         elif kind == "redirected_statement":
             self.redirected(node, context, connector)
         elif node.child_count:
+            if kind == "file_redirect":  # on a function definition, say
+                self.note_redirect(node)
             inner = connector if kind in _TRANSPARENT else None
             self.sequence(node.children, context | _CONTEXT.get(kind, 0), inner)
 
@@ -380,6 +443,7 @@ class _Walker:
             if redirect.type == "file_redirect":
                 # tree-sitter takes `> f a b` as three targets; the shell gives `a b` to the command.
                 extra += redirect.children_by_field_name("destination")[1:]
+                self.note_redirect(redirect)
             elif redirect.type == "heredoc_redirect":
                 descriptor = redirect.child_by_field_name("descriptor")
                 if descriptor is None or self.span_text(descriptor) == "0":
@@ -410,6 +474,8 @@ class _Walker:
             for child in node.children:
                 part = child.type
                 if part in _REDIRECTS:
+                    if part == "file_redirect":
+                        self.note_redirect(child)
                     nested.append(child)
                 elif kind == "test_command" and child.named_child_count and part not in _WORD_TYPES:
                     words.extend(self.word(leaf) for leaf in _leaves(child))
@@ -444,6 +510,17 @@ class _Walker:
         )
         for child in nested:  # commands in `$( … )` and `<( … )` inside the words
             self.sequence(child.children, context | _CONTEXT.get(child.type, 0), None)
+
+    def note_redirect(self, node: Node) -> None:
+        """Record a file redirection's target (``2>&1`` and ``>&-`` name descriptors, no file)."""
+        targets = node.children_by_field_name("destination")
+        if not targets:
+            return
+        operator = next((child.type for child in node.children if not child.is_named), "")
+        target = self.word(targets[0])
+        if "&" in operator and (target.text.isdigit() or target.text == "-"):
+            return
+        self.redirects.append((target, ">" in operator))
 
     def span_text(self, node: Node) -> str:
         # The parsed bytes are ASCII, one per character of the script: byte offsets index it.
@@ -490,6 +567,308 @@ class _Walker:
         if node.named_child_count:
             return None
         return _unescape(raw)
+
+
+# ---------------------------------------------------------------------------
+# Shell state: what a script leaves in its shell for the commands after it
+
+# Every builtin and reserved word that can stand where a command name does, in bash, dash and
+# BusyBox ash. Any other name runs a program, which cannot change the shell that started it.
+_BUILTINS: Final = _words(
+    ". : [ [[ alias bg bind break builtin caller cd chdir command compgen complete compopt continue"
+    " coproc declare dirs disown echo enable eval exec exit export false fc fg getopts hash help"
+    " history jobs kill let local logout mapfile popd printf pushd pwd read readarray readonly"
+    " return set shift shopt source suspend test time times trap true type typeset ulimit umask"
+    " unalias unset wait"
+)
+# Builtins that leave their shell as they found it, but for what their arguments may say
+# (`printf -v`, `umask 077`, `ulimit -n 512`, `command cd`: see `_builtin_state`).
+_STATE_FREE: Final = _words(
+    ": [ [[ command echo false jobs printf pwd test times true type umask ulimit wait"
+)
+# What the other builtins change; a builtin missing here is a plain "builtin".
+_BUILTIN_KINDS: Final = {
+    **dict.fromkeys(
+        _words("read getopts let mapfile readarray declare export local readonly typeset unset"), "variable"
+    ),
+    **dict.fromkeys(_words("alias unalias"), "alias"),
+    **dict.fromkeys(_words("cd chdir pushd popd dirs"), "directory"),
+    **dict.fromkeys(_words("exit return exec break continue logout"), "control"),
+    **dict.fromkeys(_words("bg fg disown kill suspend coproc"), "jobs"),
+    **dict.fromkeys(_words(". source eval"), "code"),
+    "shopt": "options",
+    "shift": "positional",
+    "trap": "trap",
+    "hash": "hash",
+    "enable": "builtins",
+}
+# POSIX special builtins: an assignment before one stays in the shell (`X=1 :` sets X in dash).
+_SPECIAL_BUILTINS: Final = _words(
+    ": . break continue eval exec exit export readonly return set shift times trap unset"
+)
+# Builtins that run the command in their arguments, in the shell itself.
+_RUNNERS: Final = _words("builtin command time")
+_SUBSHELLS: Final = frozenset({"subshell", "command_substitution", "process_substitution"})
+# Arithmetic: the operators that assign, the nodes that only combine what they hold.
+_ARITHMETIC_ASSIGN: Final = _words("= += -= *= /= %= <<= >>= &= ^= |= ++ --")
+_ARITHMETIC_NODES: Final = _words(
+    "binary_expression unary_expression postfix_expression ternary_expression parenthesized_expression"
+)
+# `[[ a -eq b ]]` evaluates its operands as arithmetic (`[[ x++ -eq 1 ]]` assigns x).
+_ARITHMETIC_TESTS: Final = _words("-eq -ne -lt -le -gt -ge")
+# Variables whose value says where the shell is: a fresh shell and a merged one tell them apart.
+_POSITION_VARIABLES: Final = _words("_ BASHPID BASH_SUBSHELL BASH_COMMAND")
+
+
+def _state_changes(root: Node, commands: Sequence[Command], text: str) -> tuple[StateChange, ...]:
+    """``Script.state_changes``: the grammar's assigning constructs, then the commands."""
+    found: list[StateChange] = []
+    _grammar_state(root, text, found)
+    for command in commands:
+        if command.in_subshell:
+            continue
+        kind = _command_state(command.words, bool(command.assignment_words))
+        if kind is None and _allocates_descriptor(command, text):
+            kind = "descriptors"
+        if kind is not None:
+            found.append(StateChange(kind, text[command.start : command.end], command.start, command.end))
+    return tuple(sorted(found, key=lambda change: change.start))
+
+
+def _grammar_state(node: Node, text: str, found: list[StateChange]) -> None:
+    """The constructs below ``node`` (outside subshells) that assign or define something."""
+    kind = node.type
+    if kind in _SUBSHELLS:
+        return  # what a subshell sets dies with it
+    change: str | None = None
+    if kind == "function_definition":
+        found.append(_change("function", node, text))
+        return  # its body runs when it is called, and calling it is the script's own business
+    if kind in ("for_statement", "c_style_for_statement"):
+        change = "variable"  # the loop variable (also `select`) keeps its last value
+    elif kind == "expansion":
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type in ("=", ":="):
+            change = "variable"  # ${X:=default}
+    elif kind == "arithmetic_expansion" or (kind == "compound_statement" and node.children[0].type == "(("):
+        change = None if _pure_arithmetic(node) else "variable"
+    elif kind == "subscript":
+        index = node.child_by_field_name("index")
+        if index is not None and index.type != "number" and _text(index, text) not in ("@", "*"):
+            change = "variable"  # an indexed array's subscript is arithmetic: ${a[i++]}
+    elif kind == "test_command" and node.children[0].type == "[[" and _double_bracket_assigns(node, text):
+        change = "variable"
+    if change is not None:
+        found.append(_change(change, node, text))
+    for child in node.children:
+        _grammar_state(child, text, found)
+
+
+def _text(node: Node, text: str) -> str:
+    return text[node.start_byte : node.end_byte]
+
+
+def _change(kind: str, node: Node, text: str) -> StateChange:
+    return StateChange(kind, _text(node, text), node.start_byte, node.end_byte)
+
+
+def _pure_arithmetic(node: Node) -> bool:
+    """Arithmetic made of numbers and operators only: anything else may assign, since the value
+    of a variable named in arithmetic is itself evaluated (``x='y=1'; : $((x))`` sets y)."""
+    for child in node.children:
+        if not child.is_named:
+            if child.type in _ARITHMETIC_ASSIGN:
+                return False
+        elif child.type != "number" and (child.type not in _ARITHMETIC_NODES or not _pure_arithmetic(child)):
+            return False
+    return True
+
+
+def _double_bracket_assigns(node: Node, text: str) -> bool:
+    """``[[ s =~ re ]]`` sets BASH_REMATCH; ``[[ a -eq b ]]`` evaluates a and b as arithmetic."""
+    for child in node.named_children:
+        if child.type in _SUBSHELLS:
+            continue
+        if child.type == "binary_expression":
+            operator = child.child_by_field_name("operator")
+            name = "" if operator is None else _text(operator, text)
+            if name == "=~":
+                return True
+            if name in _ARITHMETIC_TESTS and any(
+                side is not None and side.type != "number"
+                for side in (child.child_by_field_name("left"), child.child_by_field_name("right"))
+            ):
+                return True
+        if _double_bracket_assigns(child, text):
+            return True
+    return False
+
+
+def _command_state(words: Sequence[Word], assigns: bool) -> str | None:
+    """What a simple command changes in its shell (a ``StateChange`` kind), or None."""
+    if not words:
+        return "variable" if assigns else None  # a bare `NAME=value`
+    name = words[0].value
+    if name is None:
+        return "code"  # `$cmd …` may name any builtin
+    if "/" in name or name not in _BUILTINS:
+        return None  # a program (or a function the script defines, which is state already)
+    if assigns and name in _SPECIAL_BUILTINS:
+        return "variable"
+    if name in _RUNNERS:
+        return _runner_state(name, words[1:])
+    if name in _STATE_FREE:
+        return _builtin_state(name, [word.value for word in words[1:]])
+    if name == "set":
+        return _set_state([word.value for word in words[1:]])
+    if name == "exec":
+        operands = [word for word in words[1:] if not (word.value or "-").startswith("-")]
+        return "control" if operands else "descriptors"  # `exec 3>f` keeps its redirections
+    return _BUILTIN_KINDS.get(name, "builtin")
+
+
+def _runner_state(name: str, words: Sequence[Word]) -> str | None:
+    """``command cd /`` changes what ``cd /`` changes; ``command -v x`` changes nothing."""
+    position = 0
+    while position < len(words) and (words[position].value or "").startswith("-"):
+        option = words[position].value or ""
+        if name == "command" and ("v" in option or "V" in option):
+            return None
+        position += 1
+    return _command_state(words[position:], False)
+
+
+def _builtin_state(name: str, args: list[str | None]) -> str | None:
+    """The state a builtin that usually leaves its shell alone changes with these arguments."""
+    if name == "printf":
+        first = args[0] if args else ""
+        return "variable" if first is None or (first.startswith("-") and first != "--") else None
+    # With a value they set it; without, they print it.
+    if name in ("umask", "ulimit") and any(arg is None or not arg.startswith("-") for arg in args):
+        return "umask" if name == "umask" else "limits"
+    return None
+
+
+def _set_state(args: list[str | None]) -> str:
+    """``set -e`` sets options, ``set -- a b`` (or ``set a b``) the positional parameters."""
+    for arg in args:
+        if arg is None or arg == "--" or arg[:1] not in ("-", "+"):
+            return "positional"
+    return "options"
+
+
+def _allocates_descriptor(command: Command, text: str) -> bool:
+    """``cmd {fd}>file`` (bash): the shell opens a descriptor, keeps it open and names it in
+    ``fd``. tree-sitter-bash reads ``{fd}`` as a word standing right before the redirection."""
+    return any(
+        word.raw[:1] == "{"
+        and word.raw[-1:] == "}"
+        and word.raw[1:-1].isidentifier()
+        and text[word.end : word.end + 1] in ("<", ">")
+        for word in command.words[1:]
+    )
+
+
+def program_lookups(command: Command) -> tuple[str, ...]:
+    """Names the shell itself looks up on PATH for ``command`` (and remembers where it found
+    them): its name when that is no builtin, and the operands of ``command``, ``type``,
+    ``hash``, ``exec`` and ``time``. Programs that look programs up themselves (``sudo``,
+    ``env``, ``xargs``) do not use the shell's table."""
+    words = command.words
+    name = words[0].value if words and command.name is not None else None
+    if name is None or "/" in name:
+        return ()
+    if name not in _BUILTINS:
+        return (name,)
+    if name not in ("command", "type", "hash", "exec", "time"):
+        return ()
+    operands = [word.value for word in words[1:] if not (word.value or "-").startswith("-")]
+    if name in ("command", "exec", "time"):
+        operands = operands[:1]
+    return tuple(found for found in operands if found and "/" not in found and found not in _BUILTINS)
+
+
+def _function_names(root: Node, text: str) -> frozenset[str]:
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.add(_text(name, text))
+        stack.extend(node.children)
+    return frozenset(names)
+
+
+# Statements `set -e` reads the same way wherever they stand: and-or lists of simple commands.
+_LIST_RUNNERS: Final = _words(". eval source command builtin time trap coproc")
+
+
+def _plain(node: Node, text: str, functions: frozenset[str]) -> bool:
+    """An ``&&``/``||`` list of simple commands and pipelines, none of which runs a list of
+    its own (a compound command, a function, ``eval`` …), nor holds a ``$( … )`` that does."""
+    kind = node.type
+    if kind == "list":
+        return all(
+            _plain(child, text, functions) if child.is_named else child.type in ("&&", "||")
+            for child in node.children
+        )
+    if kind in ("pipeline", "negated_command"):
+        return all(_plain(child, text, functions) for child in node.named_children)
+    if kind == "redirected_statement":
+        body = node.child_by_field_name("body")
+        rest = [child for child in node.named_children if body is None or child.id != body.id]
+        return (
+            body is not None
+            and _plain(body, text, functions)
+            and all(_words_plain(r, text, functions) for r in rest)
+        )
+    if kind not in _SIMPLE:
+        return False
+    name = node.child_by_field_name("name") if kind == "command" else None
+    if name is not None:
+        program = _text(name, text)
+        if program in _LIST_RUNNERS or program in functions or name.named_child_count != 1:
+            return False
+        if name.named_children[0].type not in ("word", "raw_string", "string"):
+            return False  # `$cmd`: could be `eval`
+    return _words_plain(node, text, functions)
+
+
+def _words_plain(node: Node, text: str, functions: frozenset[str]) -> bool:
+    """No command substitution below ``node`` runs more than a plain list."""
+    for child in node.children:
+        if child.type in _SUBSHELLS:
+            statements = [c for c in child.named_children if c.type != "comment"]
+            if len(statements) > 1 or not all(_plain(c, text, functions) for c in statements):
+                return False
+        elif not _words_plain(child, text, functions):
+            return False
+    return True
+
+
+def _reads_position(root: Node, commands: Sequence[Command], text: str) -> bool:
+    """``Script.reads_shell_position``."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in ("simple_expansion", "expansion") and any(
+            child.type in ("variable_name", "special_variable_name")
+            and _text(child, text) in _POSITION_VARIABLES
+            for child in node.named_children
+        ):
+            return True
+        stack.extend(node.children)
+    for command in commands:
+        if command.program in ("eval", "trap"):
+            args = [word.value for word in command.args()]
+            if any(arg is None for arg in args):
+                return True
+            inner = analyse(" ".join(arg for arg in args if arg is not None))
+            if inner.has_error or inner.reads_shell_position():
+                return True
+    return False
 
 
 # Word-like node types (an argument is one of these); anything else in `[ … ]` is an expression.

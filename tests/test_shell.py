@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fixer
-from fixer.shell import Command, PackageInvocation, RunScript, Script, analyse, run_scripts
+from fixer.shell import Command, PackageInvocation, RunScript, Script, analyse, program_lookups, run_scripts
 from fixer.syntax import Instruction
 
 APT_CANONICAL = (
@@ -459,17 +459,189 @@ def test_state_changes() -> None:
         " && (cd /y) && echo $(cd /z) && pushd /w && exec 3>&1 && echo done"
     )
     changes = analyse(text).state_changes()
-    assert [command.program or command.assignments for command in changes] == [
-        "cd",
-        "export",
-        ("B=2",),
-        "set",
-        ".",
-        "source",
-        "umask",
-        "pushd",
-        "exec",
+    assert [(change.kind, change.text) for change in changes] == [
+        ("directory", "cd /x"),
+        ("variable", "export A=1"),
+        ("variable", "B=2"),
+        ("options", "set -e"),
+        ("code", ". ./env"),
+        ("code", "source y"),
+        ("umask", "umask 022"),
+        ("directory", "pushd /w"),
+        ("descriptors", "exec"),
     ]
+    for change in changes:
+        assert text[change.start : change.end] == change.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "construct"),
+    [
+        # Variables, wherever the grammar assigns them.
+        pytest.param("read x < /etc/hostname", "variable", "read x", id="read"),
+        pytest.param("for i in 1 2; do :; done", "variable", "for i in 1 2; do :; done", id="for"),
+        pytest.param(
+            "select x in a b; do break; done", "variable", "select x in a b; do break; done", id="select"
+        ),
+        pytest.param("for ((i = 0; i < 2; i++)); do :; done", "variable", None, id="c-style-for"),
+        pytest.param("getopts ab o", "variable", "getopts ab o", id="getopts"),
+        pytest.param(': "${X:=default}"', "variable", "${X:=default}", id="default-assign"),
+        pytest.param("echo ${X=default}", "variable", "${X=default}", id="assign-if-unset"),
+        pytest.param("let n=1", "variable", "let n=1", id="let"),
+        pytest.param("echo $((n = 1))", "variable", "$((n = 1))", id="arithmetic-assignment"),
+        pytest.param("echo $((n += 2))", "variable", "$((n += 2))", id="arithmetic-compound-assignment"),
+        pytest.param("((n++))", "variable", "((n++))", id="arithmetic-command"),
+        pytest.param("echo $((n))", "variable", "$((n))", id="arithmetic-reads-a-variable"),
+        pytest.param("echo ${a[i++]}", "variable", "a[i++]", id="array-subscript"),
+        pytest.param("[[ $v =~ ^a ]]", "variable", "[[ $v =~ ^a ]]", id="bash-rematch"),
+        pytest.param("[[ v -eq 1 ]]", "variable", "[[ v -eq 1 ]]", id="double-bracket-arithmetic"),
+        pytest.param("printf -v x %s 1", "variable", "printf -v x %s 1", id="printf-v"),
+        pytest.param('printf "$fmt" 1', "variable", 'printf "$fmt" 1', id="printf-unknown-format"),
+        pytest.param("mapfile lines < f", "variable", "mapfile lines", id="mapfile"),
+        pytest.param("readarray lines < f", "variable", "readarray lines", id="readarray"),
+        pytest.param("x=1", "variable", "x=1", id="bare-assignment"),
+        pytest.param("a[1]=x", "variable", "a[1]=x", id="array-assignment"),
+        pytest.param("X=1 :", "variable", "X=1 :", id="assignment-before-special-builtin"),
+        pytest.param("declare -i n", "variable", "declare -i n", id="declare"),
+        pytest.param("local v", "variable", "local v", id="local"),
+        pytest.param("readonly v", "variable", "readonly v", id="readonly"),
+        pytest.param("typeset v", "variable", "typeset v", id="typeset"),
+        pytest.param("unset v", "variable", "unset v", id="unset"),
+        pytest.param("echo a | read x", "variable", "read x", id="read-in-a-pipeline"),
+        pytest.param("if true; then x=1; fi", "variable", "x=1", id="in-an-if"),
+        # Functions and aliases.
+        pytest.param("ls() { echo shadowed; }", "function", "ls() { echo shadowed; }", id="function"),
+        pytest.param("function f { :; }", "function", "function f { :; }", id="function-keyword"),
+        pytest.param("alias ls='ls -l'", "alias", "alias ls='ls -l'", id="alias"),
+        pytest.param("unalias ls", "alias", "unalias ls", id="unalias"),
+        # Traps, options, positional parameters.
+        pytest.param("trap 'rm -f x' EXIT", "trap", "trap 'rm -f x' EXIT", id="trap"),
+        pytest.param("set -eu", "options", "set -eu", id="set-options"),
+        pytest.param("shopt -s extglob", "options", "shopt -s extglob", id="shopt"),
+        pytest.param("set -- a b", "positional", "set -- a b", id="set-positional"),
+        pytest.param("shift", "positional", "shift", id="shift"),
+        # Directories, umask, limits, descriptors.
+        pytest.param("cd /tmp", "directory", "cd /tmp", id="cd"),
+        pytest.param("pushd /tmp", "directory", "pushd /tmp", id="pushd"),
+        pytest.param("popd", "directory", "popd", id="popd"),
+        pytest.param("dirs -c", "directory", "dirs -c", id="dirs"),
+        pytest.param("umask 077", "umask", "umask 077", id="umask"),
+        pytest.param("ulimit -n 512", "limits", "ulimit -n 512", id="ulimit"),
+        pytest.param("exec 3> log", "descriptors", "exec", id="exec-redirections"),
+        pytest.param("echo hi {fd}> log", "descriptors", "echo hi {fd}", id="named-descriptor"),
+        # The end of the shell, its tables, its builtins.
+        pytest.param("exit 0", "control", "exit 0", id="exit"),
+        pytest.param("return 3", "control", "return 3", id="return"),
+        pytest.param("exec nginx", "control", "exec nginx", id="exec-program"),
+        pytest.param("hash -r", "hash", "hash -r", id="hash"),
+        pytest.param("enable -n echo", "builtins", "enable -n echo", id="enable"),
+        pytest.param("coproc cat", "jobs", "coproc cat", id="coproc"),
+        # Code the analysis cannot see: anything at all.
+        pytest.param(". /etc/os-release", "code", ". /etc/os-release", id="dot"),
+        pytest.param("source ./env.sh", "code", "source ./env.sh", id="source"),
+        pytest.param('eval "$cmd"', "code", 'eval "$cmd"', id="eval"),
+        pytest.param("$cmd /x", "code", "$cmd /x", id="expansion-names-the-command"),
+        pytest.param("command cd /x", "directory", "command cd /x", id="command-runs-a-builtin"),
+        pytest.param("builtin cd /x", "directory", "builtin cd /x", id="builtin"),
+        pytest.param("time cd /x", "directory", "time cd /x", id="time"),
+        pytest.param("caller", "builtin", "caller", id="unknown-builtin"),
+    ],
+)
+def test_state_is_read_off_the_grammar(text: str, kind: str, construct: str | None) -> None:
+    changes = analyse(text).state_changes()
+    assert changes, text
+    assert kind in [change.kind for change in changes]
+    if construct is not None:
+        assert construct in [change.text for change in changes]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("apt-get install -y gcc && make -C /src", id="programs"),
+        pytest.param("CC=clang make", id="assignment-before-a-program"),
+        pytest.param("X=1 true", id="assignment-before-a-regular-builtin"),
+        pytest.param(
+            "echo a; printf '%s' b; true; false; : ok; pwd; test -f x; [ -d y ]", id="quiet-builtins"
+        ),
+        pytest.param("printf -- -v", id="printf-after-double-dash"),
+        pytest.param("umask; ulimit -n; type gcc; command -v gcc; wait; jobs", id="queries"),
+        pytest.param("echo $((1 + 2 * 3)) ${a[0]} ${a[@]}", id="arithmetic-of-numbers"),
+        pytest.param("[[ -f x && 1 -eq 1 ]]", id="double-bracket-tests"),
+        pytest.param("(cd /x && export A=1 && f() { :; })", id="subshell"),
+        pytest.param('echo "$(cd /x; read y; pwd)" <(z=1)', id="substitutions"),
+        pytest.param('x="${y:-default}" true', id="default-without-assignment"),
+        pytest.param("/usr/bin/cd /x", id="a-path-is-a-program"),
+        pytest.param("exit_code=0 echo", id="assignment-named-like-a-builtin"),
+    ],
+)
+def test_no_state(text: str) -> None:
+    assert analyse(text).state_changes() == ()
+
+
+def test_programs_the_shell_remembers() -> None:
+    script = analyse(
+        "pip install -U pip && command -v gcc && type make git && /usr/bin/env x"
+        " && sudo apt-get install y && (curl z) && echo $(wget w) | tee log"
+    )
+    # Not /usr/bin/env (a path), not what runs in a subshell, not what sudo looks up itself.
+    assert script.hashed() == {"pip", "gcc", "make", "git", "sudo", "tee"}
+    (pip,) = [c for c in script.commands if c.program == "pip"]
+    assert program_lookups(pip) == ("pip",)
+    (curl,) = [c for c in script.commands if c.program == "curl"]
+    assert curl.in_subshell and program_lookups(curl) == ("curl",)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "tail"),
+    [
+        pytest.param("a && b | c || ! d", True, True, id="and-or-list"),
+        pytest.param("a > log 2>&1 && b", True, True, id="redirections"),
+        pytest.param("a; b && c", False, True, id="semicolon"),
+        pytest.param("a; { b; c; }", False, False, id="group-at-the-end"),
+        pytest.param("{ false; echo y; }", False, False, id="group"),
+        pytest.param("if a; then b; fi", False, False, id="if"),
+        pytest.param("f() { a; }; f", False, False, id="function-call"),
+        pytest.param('eval "$x" && y', False, False, id="eval"),
+        pytest.param(". ./env && y", False, False, id="dot"),
+        pytest.param("$cmd && y", False, False, id="command-from-an-expansion"),
+        pytest.param("echo $(nproc) && make", True, True, id="plain-substitution"),
+        pytest.param("echo $(false; echo y)", False, False, id="substitution-runs-a-list"),
+        pytest.param("export A=1 && x=2 && y", True, True, id="declarations-and-assignments"),
+    ],
+)
+def test_errexit_proof(text: str, whole: bool, tail: bool) -> None:
+    script = analyse(text)
+    assert (script.errexit_proof(whole=True), script.errexit_proof(whole=False)) == (whole, tail)
+
+
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ('echo "$_"', True),
+        ("echo ${_}", True),
+        ("echo $BASHPID $BASH_SUBSHELL", True),
+        ('echo "$BASH_COMMAND"', True),
+        ('eval "$x"', True),
+        ("eval 'echo $_'", True),
+        ("trap 'echo $_' EXIT", True),
+        ("eval echo hi", False),
+        ("echo $x ${y_}", False),
+    ],
+)
+def test_reads_shell_position(text: str, reads: bool) -> None:
+    assert analyse(text).reads_shell_position() is reads
+
+
+def test_redirect_targets() -> None:
+    script = analyse("a > out 2>&1; b < in >&-; { c; } >> o2; f() { :; } > o3; d 2> /dev/null")
+    assert [word.text for word in script.redirect_targets] == ["out", "in", "o2", "o3", "/dev/null"]
+    assert script.writes_through_redirects
+    assert not analyse("a > /dev/null 2>&1 < in").writes_through_redirects
+
+
+def test_coproc_runs_in_the_background() -> None:
+    assert analyse("coproc cat").runs_in_background
 
 
 def test_stdin_heredoc() -> None:
