@@ -52,7 +52,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -78,15 +78,19 @@ class Difference:
 
 
 def bash_difference(
-    text: str, *, errexit: bool = False, variables: Mapping[str, str] | None = None
+    text: str, *, options: Sequence[str] = (), variables: Mapping[str, str] | None = None
 ) -> Difference | None:
     """The first construct of ``text`` that ``bash -c`` reads differently from dash, or None.
 
-    ``errexit``: the shell runs with ``-e`` (a SHELL option; a ``set -e`` in the script is found
-    here). ``variables``: what the environment holds for certain (the file's ENV and ARG values),
-    to know what an ``echo "$VERSION"`` prints.
+    ``options``: the shell's own options (``-eux``, ``-o errexit``: what ``-e`` and ``-x``
+    change is checked; a ``set -e`` in the script is found here). ``variables``: what the
+    environment holds for certain (the file's ENV and ARG values), to know what an
+    ``echo "$VERSION"`` prints.
     """
-    return _difference(text, errexit, tuple(sorted((variables or {}).items())))
+    flags = _flags(options)
+    return _difference(
+        text, "e" in flags, "x" in flags or "v" in flags, tuple(sorted((variables or {}).items()))
+    )
 
 
 # Read by bash at start: the file setting one changes how bash runs every RUN.
@@ -104,13 +108,15 @@ def environment_difference(names: Iterator[str] | frozenset[str] | list[str]) ->
 
 
 @functools.lru_cache(maxsize=1024)
-def _difference(text: str, errexit: bool, variables: tuple[tuple[str, str], ...]) -> Difference | None:
+def _difference(
+    text: str, errexit: bool, xtrace: bool, variables: tuple[tuple[str, str], ...]
+) -> Difference | None:
     # Non-ASCII characters are parsed as `%`, as fixer.shell does (the scanner's memory bugs);
     # offsets stay character offsets and every text is read from the real script.
     root = _parser().parse(_NON_ASCII.sub("%", text).encode("ascii")).root_node
     if root.has_error:
         return Difference(0, "a script tree-sitter-bash cannot parse")
-    reader = _Reader(text, errexit, dict(variables), root)
+    reader = _Reader(text, errexit, xtrace, dict(variables), root)
     try:
         return next(reader.node(root), None)
     except RecursionError:  # nested deeper than Python's stack: not analysed, so not the same
@@ -178,7 +184,7 @@ _BASH_COMMANDS: Final = _words(
     " source suspend time times type typeset unalias"
 )
 # Builtins (and keywords) every dash and bash reads alike with any arguments.
-_SAME_COMMANDS: Final = _words(": true false exit return break continue shift getopts kill")
+_SAME_COMMANDS: Final = _words(": true false exit return break continue shift getopts")
 # Variables bash sets (or reads) itself; dash leaves them to the environment.
 _BASH_VARIABLES: Final = _words(
     "SHELL SHLVL RANDOM SRANDOM SECONDS LINENO UID EUID GROUPS HOSTNAME HOSTTYPE OSTYPE MACHTYPE"
@@ -215,11 +221,15 @@ _MAX_VALUES: Final = 64
 class _Reader:
     """Walks one script's tree, yielding the constructs bash reads differently."""
 
-    __slots__ = ("errexit", "extra", "model", "sites", "text")
+    __slots__ = ("errexit", "extra", "model", "sites", "text", "xtrace")
 
-    def __init__(self, text: str, errexit: bool, variables: dict[str, str], root: Node) -> None:
+    def __init__(self, text: str, errexit: bool, xtrace: bool, variables: dict[str, str], root: Node) -> None:
         self.text = text
-        self.errexit = errexit or _sets_errexit(text, root)
+        flags = _script_flags(text, root)
+        self.errexit = errexit or "e" in flags
+        # A trace (`-x`, `-v`) goes to stderr; where the script captures stderr, bash's trace
+        # (it quotes words: `+ echo 'a b'`) lands in a file or a pipe instead of dash's.
+        self.xtrace = xtrace or "x" in flags or "v" in flags
         # The environment's values that are certain (a value the model could not expand is not).
         self.model = {name: frozenset({value}) for name, value in variables.items() if "$" not in value}
         # Where the script gives each name a value (assignments, `for`, `read`, `unset` …).
@@ -322,6 +332,8 @@ class _Reader:
                 return self.differ(node, "a `[^…]` glob (dash reads `^` literally)")
         if chars and chars[0] == ("{", False) and self.text[node.end_byte : node.end_byte + 1] in ("<", ">"):
             return self.differ(node, "a `{name}>` redirection")
+        if _matches_dot_entries(chars):
+            return self.differ(node, f"`{self.span(node)}` (bash 5.2 leaves `.` and `..` out of globs)")
         return None
 
     def unquoted(self, node: Node) -> Iterator[tuple[str, bool]]:
@@ -468,6 +480,23 @@ class _Reader:
             return _unescape(self.span(first))[:1] or None
         return None
 
+    def prefix(self, node: Node) -> str:
+        """The literal text a word starts with, up to its first expansion."""
+        found = ""
+        for part in node.children if node.type == "concatenation" else [node]:
+            if part.type in ("word", "number"):
+                found += _unescape(self.span(part))
+            elif part.type == "raw_string":
+                found += self.span(part)[1:-1]
+            elif part.type == "string":
+                for child in part.named_children:
+                    if child.type != "string_content":
+                        return found
+                    found += _unescape_double_quoted(self.span(child))
+            else:
+                return found
+        return found
+
     # -- node checks (each returns a difference, or None to walk the children)
 
     def check_for(self, node: Node) -> Difference | None:
@@ -484,8 +513,10 @@ class _Reader:
         name = node.child_by_field_name("name")
         if node.children[0].type == "function":
             return self.differ(node, "the `function` keyword")
-        if name is None or not _is_name(self.span(name)):
-            return self.differ(node, "a function name dash rejects")
+        if name is None or not _is_name(self.span(name)) or self.span(name) in _SPECIAL_BUILTINS:
+            return self.differ(
+                node, "a function name dash rejects (bash would run it instead of the builtin)"
+            )
         return None
 
     def check_case_item(self, node: Node) -> Difference | None:
@@ -560,18 +591,27 @@ class _Reader:
         return None
 
     def check_redirect(self, node: Node) -> Difference | None:
-        descriptor = node.child_by_field_name("descriptor")
-        if descriptor is not None and len(self.span(descriptor)) > 1:
+        descriptor = self.span(node.child_by_field_name("descriptor"))
+        if len(descriptor) > 1:
             return self.differ(node, "a file descriptor above 9")
         operators = [child.type for child in node.children if not child.is_named]
         destinations = node.children_by_field_name("destination")
         statement = node.parent
         if len(destinations) > 1 and (statement is None or _redirect_owner(statement) is None):
             return self.differ(node, "words after a redirection target")
+        if not destinations:
+            return None
+        target = destinations[0]
         if any(op in (">&", "<&") for op in operators):
-            targets = self.values(destinations[0], node) if destinations else None
-            if targets is None or not all(target.isdigit() or target == "-" for target in targets):
+            numbers = self.values(target, node)
+            if numbers is None or not all(number.isdigit() or number == "-" for number in numbers):
                 return self.differ(node, "`>&` to a file (bash: stdout and stderr)")
+        else:
+            start = self.prefix(target)
+            if any(start.startswith(path) or path.startswith(start) for path in ("/dev/tcp/", "/dev/udp/")):
+                return self.differ(node, "a redirection bash may open as a network socket (`/dev/tcp/…`)")
+        if self.xtrace and descriptor == "2" and self.values(target, node) != frozenset({"/dev/null"}):
+            return self.differ(node, "stderr captured under `-x` (bash traces words otherwise than dash)")
         for destination in destinations:
             if found := self.argument(destination):
                 return found
@@ -642,7 +682,10 @@ class _Reader:
 
     def echo(self, node: Node, arguments: list[Node]) -> Difference | None:
         """dash: only a first ``-n`` is an option, escapes are decoded; bash: ``-[neE]+`` words
-        are options, escapes are printed as they are."""
+        are options, escapes are printed as they are. An ``echo >&2`` that only reaches the
+        build log (nothing around it captures stderr) prints nothing into the image."""
+        if self.to_the_log(node):
+            return None
         possible: list[frozenset[str]] = []
         for argument in arguments:
             values = self.values(argument, node)
@@ -665,6 +708,37 @@ class _Reader:
                     where, f"`echo {self.span(where) if index < len(arguments) else ''}` ({what})"
                 )
         return None
+
+    def to_the_log(self, command: Node) -> bool:
+        """The command's output goes to stderr (``>&2`` is its only redirect) and no construct
+        around it redirects stderr, so it ends in the build's log, not in the image."""
+        statement = _redirected_statement_of(command)
+        if statement is None:
+            return False
+        redirects = statement.children_by_field_name("redirect")
+        if len(redirects) != 1 or not self.to_stderr(redirects[0]):
+            return False
+        current = statement.parent
+        while current is not None:
+            if current.type == "redirected_statement":
+                for redirect in current.children_by_field_name("redirect"):
+                    operators = {child.type for child in redirect.children if not child.is_named}
+                    if self.span(redirect.child_by_field_name("descriptor")) == "2" or operators & {
+                        "&>",
+                        "&>>",
+                    }:
+                        return False
+            if current.type == "pipeline" and any(child.type == "|&" for child in current.children):
+                return False
+            current = current.parent
+        return True
+
+    def to_stderr(self, redirect: Node) -> bool:
+        """``>&2`` or ``1>&2``."""
+        operators = [child.type for child in redirect.children if not child.is_named]
+        destinations = redirect.children_by_field_name("destination")
+        descriptor = self.span(redirect.child_by_field_name("descriptor"))
+        return operators == [">&"] and descriptor in ("", "1") and self.span(destinations[0]) == "2"
 
     def printf(self, node: Node, arguments: list[Node]) -> Difference | None:
         values = [self.values(argument, node) for argument in arguments]
@@ -731,7 +805,7 @@ class _Reader:
             if signal is None or not (signal.isdigit() or signal in _TRAP_SIGNALS):
                 return self.differ(node, f"`trap` on `{signal}`")
         if action and action != "-":  # the action is shell code, run later by the same shell
-            inner = _difference(action, self.errexit, ())
+            inner = _difference(action, self.errexit, self.xtrace, ())
             if inner is not None:
                 return Difference(node.start_byte, f"{inner.construct} in a `trap`")
         return None
@@ -759,6 +833,12 @@ class _Reader:
             for value in values:
                 if value.startswith("-") and value not in ("-", "--") and not set(value[1:]) <= set(letters):
                     return self.differ(node, f"`{name} {value}`")
+        return None
+
+    def kill(self, node: Node, arguments: list[Node]) -> Difference | None:
+        values = self.single(node, arguments)
+        if any(value in ("-l", "-L") for value in values) or None in values[:1]:
+            return self.differ(node, "`kill -l` (the listings differ)")
         return None
 
     def cd(self, node: Node, arguments: list[Node]) -> Difference | None:
@@ -789,6 +869,7 @@ _BUILTIN_CHECKS: Final = {
     "test": _Reader.test_command,
     "[": _Reader.test_command,
     ".": _Reader.dot,
+    "kill": _Reader.kill,
     "cd": _Reader.cd,
     "pwd": _Reader.pwd,
     "wait": _Reader.wait,
@@ -983,6 +1064,19 @@ def _inside(node: Node, kind: str) -> bool:
     return False
 
 
+def _redirected_statement_of(command: Node) -> Node | None:
+    """The ``redirected_statement`` whose redirects belong to ``command`` (see ``_redirect_owner``)."""
+    current = command
+    while current.parent is not None and current.parent.type in ("list", "pipeline"):
+        if current.parent.named_children[-1].id != current.id:
+            return None
+        current = current.parent
+    parent = current.parent
+    if parent is None or parent.type != "redirected_statement" or _redirect_owner(parent) != command:
+        return None
+    return parent
+
+
 def _redirect_owner(statement: Node) -> Node | None:
     """The command a ``redirected_statement``'s redirects belong to: tree-sitter hangs them on
     an ``&&`` list or pipe when they follow its last command (``a && echo x >&2 y``)."""
@@ -990,6 +1084,26 @@ def _redirect_owner(statement: Node) -> Node | None:
     while target is not None and target.type in ("list", "pipeline") and target.named_child_count:
         target = target.named_children[-1]
     return target if target is not None and target.type == "command" else None
+
+
+def _matches_dot_entries(chars: list[tuple[str, bool]]) -> bool:
+    """A glob component that may match ``.`` or ``..`` (``.*``, ``.?``): dash's globs list them,
+    bash 5.2's do not (``globskipdots``). ``.[!.]*`` and ``.??*`` cannot match them."""
+    components: list[list[tuple[str, bool]]] = [[]]
+    for char, escaped in chars:
+        if char == "/" and not escaped:
+            components.append([])
+        else:
+            components[-1].append((char, escaped))
+    for component in components:
+        if not component or component[0] != (".", False):
+            continue
+        if not any(char in _GLOB and not escaped for char, escaped in component):
+            continue
+        text = "".join(char if not escaped else "\x00" for char, escaped in component)
+        if not text.startswith((".[!.]", ".??")):
+            return True
+    return False
 
 
 def _removed(value: str, pattern: str, operator: str) -> str:
@@ -1019,18 +1133,29 @@ def _echo_problem(words: list[str]) -> tuple[int, str] | None:
     return None
 
 
-def _sets_errexit(text: str, root: Node) -> bool:
-    """Whether a ``set`` anywhere in the script may turn on ``-e`` (``set -e``, ``-eux``, ``-o errexit``)."""
+def _flags(options: Sequence[str]) -> set[str]:
+    """The single-letter options a list of ``set``/shell option words turns on: ``-eux`` gives
+    e, u, x; ``-o errexit`` gives e; ``+e`` turns nothing on (it may only be on already)."""
+    letters = {"errexit": "e", "xtrace": "x", "verbose": "v", "nounset": "u"}
+    found: set[str] = set()
+    words = list(options)
+    for index, word in enumerate(words):
+        if word.startswith("-") and not word.startswith("--"):
+            found |= set(word[1:]) - {"o"}
+            if word.endswith("o") and index + 1 < len(words):
+                found.add(letters.get(words[index + 1], ""))
+    return found
+
+
+def _script_flags(text: str, root: Node) -> set[str]:
+    """What any ``set`` in the script may turn on (wherever it runs: it may run before anything)."""
+    found: set[str] = set()
     for node in _descendants(root):
         if node.type != "command":
             continue
         name = node.child_by_field_name("name")
-        if name is None or text[name.start_byte : name.end_byte] != "set":
-            continue
-        words = [text[a.start_byte : a.end_byte] for a in node.children_by_field_name("argument")]
-        if (
-            any(w.startswith("-") and not w.startswith("--") and "e" in w for w in words)
-            or "errexit" in words
-        ):
-            return True
-    return False
+        if name is not None and text[name.start_byte : name.end_byte] == "set":
+            found |= _flags(
+                [text[a.start_byte : a.end_byte] for a in node.children_by_field_name("argument")]
+            )
+    return found

@@ -128,6 +128,12 @@ DIFFERENT = [
     pytest.param("echo $UID", id="uid"),
     pytest.param("cd /nonexistent 2>/dev/null; echo $?", id="status-of-a-failing-builtin"),
     pytest.param('set -e; x=$(false; echo b); echo "[$x]"', id="errexit-in-command-substitution"),
+    pytest.param("set -x; { echo 'a b'; } 2>&1 | cat > trace", id="xtrace-captured"),
+    pytest.param("touch .hidden; ls -d .* > list", id="glob-dot-entries"),
+    pytest.param("kill -l > signals", id="kill-l"),
+    pytest.param("{ echo >&2 'a\\nb'; } 2>&1 | cat > f", id="echo-to-stderr-captured"),
+    pytest.param("exit() { echo fn; }; exit 3; echo after", id="function-named-like-a-special-builtin"),
+    pytest.param("exec 3<>/dev/tcp/127.0.0.1/9 2>/dev/null; echo $? > status", id="dev-tcp"),
 ]
 
 
@@ -193,6 +199,12 @@ SAME = [
     pytest.param("X=1 true; printf '[%s]' \"$X\"", id="assignment-before-a-program"),
     pytest.param("/usr/bin/env A=1 sh -c 'echo $A'", id="env-running-a-command"),
     pytest.param("sh -c 'echo \"a\\nb\"'", id="nested-sh"),
+    pytest.param("touch .hidden; ls -d .[!.]* .??* > list", id="glob-dot-files"),
+    pytest.param("set -x; ls / 2>/dev/null | cat > out", id="xtrace-to-dev-null"),
+    pytest.param("kill -0 $$ && echo alive", id="kill-0"),
+    pytest.param(
+        'arch="$(uname -m)"; case x in y) ;; *) echo >&2 "unsupported: $arch" ;; esac', id="echo-to-the-log"
+    ),
 ]
 
 
@@ -207,10 +219,15 @@ def test_what_is_accepted_really_reads_the_same(script: str, tmp_path: Path) -> 
     assert same_in_both(script, tmp_path)
 
 
-def test_errexit_from_the_shell_options() -> None:
+def test_errexit_and_xtrace_from_the_shell_options() -> None:
     script = 'x="$(false; echo b)"; printf "%s\\n" "$x"'
     assert bash_difference(script) is None
-    assert bash_difference(script, errexit=True) is not None
+    assert bash_difference(script, options=["-eu"]) is not None
+    assert bash_difference(script, options=["-o", "errexit"]) is not None
+    traced = "a 2>&1 | tee log"
+    assert bash_difference(traced) is None
+    assert bash_difference(traced, options=["-eux"]) is not None
+    assert bash_difference("set -x; " + traced) is not None
 
 
 def test_a_variable_the_environment_does_not_fix_is_unknown() -> None:

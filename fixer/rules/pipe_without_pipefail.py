@@ -325,11 +325,6 @@ def _carried(options: tuple[str, ...]) -> tuple[str, ...] | None:
     return None if expect_name else tuple(carried)
 
 
-def _errexit(options: tuple[str, ...]) -> bool:
-    words = list(options)
-    return any(w.startswith("-") and "e" in w and w != "-o" for w in words) or "errexit" in words
-
-
 def _dialect_difference(state: State, scripts: list[Run], options: tuple[str, ...]) -> str | None:
     """What bash reads differently in the scripts the SHELL runs for this RUN, or None."""
     from fixer.shell_dialect import bash_difference, environment_difference
@@ -342,7 +337,7 @@ def _dialect_difference(state: State, scripts: list[Run], options: tuple[str, ..
     for run in scripts:
         if run.script.source == "heredoc" and any(s.script.source == "shell-form" for s in scripts):
             continue  # fed to the shell its command line names, which the SHELL does not change
-        difference = bash_difference(run.script.script.text, errexit=_errexit(options), variables=variables)
+        difference = bash_difference(run.script.script.text, options=options, variables=variables)
         if difference is not None:
             return difference.construct
     return None
