@@ -4,21 +4,33 @@ Every test taking ``dfix`` runs twice: through the installed console script and 
 ``python -m fixer.cli``. The findings come from DF601 add-local-source, which has each kind of
 finding the CLI must handle:
 
-- a safe fix: ``ADD app.py /app/`` becomes ``COPY app.py /app/``;
-- an unsafe fix (``--unsafe-fixes``): ``ADD src /x`` (``src`` may be an archive ADD unpacks);
+- a safe fix: ``ADD app.py /app/`` becomes ``COPY app.py /app/`` (also ``ADD a.txt /x``,
+  ``ADD c.txt /c``). DF601's fix is safe only when the build context shows every source is a
+  directory or a plain file that is not a tar archive by content; the CLI takes the Dockerfile's
+  directory as the context (on stdin, the directory of ``--stdin-filename``; none without it). So
+  tests expecting the safe fix write the Dockerfile with ``write_with_sources()``, which puts
+  plain text ``app.py``, ``a.txt`` and ``c.txt`` beside it, and stdin tests expecting it pass a
+  ``--stdin-filename`` in such a directory;
+- an unsafe fix (``--unsafe-fixes``): ``ADD src /x``. ``src`` is never written anywhere, so the
+  context cannot show it plain (it may be an archive ADD unpacks); on stdin without
+  ``--stdin-filename`` every local source is unknown, so ``ADD app.py /app/`` is unsafe there too;
 - no fix: ``AD\\`` + newline + ``D a.txt /x``, a keyword split by a continuation, is reported but
   no edit can be placed.
+
+``test_df601_safety_comes_from_the_build_context`` pins how the context decides.
 """
 
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +47,14 @@ CLEAN = b"FROM alpine:3.19\nRUN echo hi\n"
 # DF601 add-local-source, one instruction per kind of finding.
 SAFE = b"ADD app.py /app/\n"  # safe fix
 SAFE_FIXED = b"COPY app.py /app/\n"
-UNSAFE = b"ADD src /x\n"  # unsafe fix
+UNSAFE = b"ADD src /x\n"  # unsafe fix: `src` is never written, so nothing shows it plain
 UNSAFE_FIXED = b"COPY src /x\n"
 NO_FIX = b"AD\\\nD a.txt /x\n"  # reported, but no edit can be placed
 MESSAGE = "`ADD` of local sources: `COPY` does the same"
 FIX_TITLE = "Replace `ADD` with `COPY`"
+# The safe example's sources, as plain text files (not archives by content): written beside a
+# Dockerfile, they let the build context show DF601 that COPY does the same as ADD.
+SOURCES = {"app.py": b"print('hi')\n", "a.txt": b"a\n", "c.txt": b"c\n"}
 
 
 def keyword_edit(line: int) -> dict[str, Any]:
@@ -98,6 +113,24 @@ def write(directory: Path, name: str, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def write_with_sources(directory: Path, name: str, data: bytes) -> Path:
+    """Write the Dockerfile ``name`` and, in its directory, the safe example's plain sources."""
+    path = write(directory, name, data)
+    for source, content in SOURCES.items():
+        write(path.parent, source, content)
+    return path
+
+
+def tar_archive(name: str, data: bytes) -> bytes:
+    """An uncompressed tar holding one file: what ADD unpacks, whatever the archive's name."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
 
 
 def snapshot(path: Path) -> tuple[bytes, int, int]:
@@ -310,7 +343,7 @@ def test_discovery_honours_gitignore(dfix: Runner, tmp_path: Path) -> None:
 
 
 def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + UNSAFE + NO_FIX))
+    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + UNSAFE + NO_FIX))
     result = dfix("Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
     assert result.messages == [
@@ -324,7 +357,7 @@ def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None
 
 
 def test_check_exits_1_when_a_file_would_change(dfix: Runner, tmp_path: Path) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX))
+    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX))
     write(tmp_path, "clean.Dockerfile", CLEAN)
     result = dfix("--check", ".", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
@@ -342,7 +375,9 @@ def test_check_ignores_findings_without_a_fix(dfix: Runner, tmp_path: Path) -> N
 def test_diff_keeps_line_endings_and_marks_no_final_newline(
     dfix: Runner, tmp_path: Path, mode: list[str]
 ) -> None:
-    before = snapshot(write(tmp_path, "Dockerfile", b"FROM a\r\nADD app.py /app/\r\nRUN b\r\nADD c.txt /c"))
+    before = snapshot(
+        write_with_sources(tmp_path, "Dockerfile", b"FROM a\r\nADD app.py /app/\r\nRUN b\r\nADD c.txt /c")
+    )
     result = dfix(*mode, "Dockerfile", cwd=tmp_path)
     assert result.code == 1
     assert result.stdout == (
@@ -367,7 +402,7 @@ def test_diff_applies_with_patch(dfix: Runner, tmp_path: Path) -> None:
     if patch is None:
         pytest.skip("no patch(1) on PATH")
     original = b"\xef\xbb\xbfADD a.txt /x\r\nFROM a\r\nRUN b\n\nadd c.txt /c"
-    write(tmp_path, "Dockerfile", original)
+    write_with_sources(tmp_path, "Dockerfile", original)
     diff = dfix("--diff", "Dockerfile", cwd=tmp_path).stdout
     subprocess.run([patch, "-p1", "--binary"], input=diff, cwd=tmp_path, check=True, capture_output=True)
     assert (
@@ -376,7 +411,9 @@ def test_diff_applies_with_patch(dfix: Runner, tmp_path: Path) -> None:
 
 
 def test_write_applies_fixes_keeping_bytes_and_mode(dfix: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nFROM a\r\nADD app.py /app/\r\nRUN b")
+    path = write_with_sources(
+        tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nFROM a\r\nADD app.py /app/\r\nRUN b"
+    )
     path.chmod(0o751)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout, result.messages) == (
@@ -404,7 +441,7 @@ def test_write_on_crlf_file_changes_only_what_the_fixes_name(dfix: Runner, tmp_p
         b"EOF\r\n"
         b'CMD ["sh"]\r\n'
     )
-    path = write(tmp_path, "Dockerfile", original)
+    path = write_with_sources(tmp_path, "Dockerfile", original)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.messages) == (0, ["Fixed 2 issues in 1 file; 0 remaining."])
     after = path.read_bytes()
@@ -414,7 +451,7 @@ def test_write_on_crlf_file_changes_only_what_the_fixes_name(dfix: Runner, tmp_p
 
 
 def test_write_exits_1_when_findings_remain(dfix: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 1
     assert result.messages == [finding("Dockerfile", 3), "Fixed 1 issue in 1 file; 1 remaining."]
@@ -422,7 +459,7 @@ def test_write_exits_1_when_findings_remain(dfix: Runner, tmp_path: Path) -> Non
 
 
 def test_write_processes_the_other_files_when_one_fails(dfix: Runner, tmp_path: Path) -> None:
-    bad = snapshot(write(tmp_path, "bad.Dockerfile", b"FROM a\n" + SAFE + b"RUN <<EOF\n"))
+    bad = snapshot(write_with_sources(tmp_path, "bad.Dockerfile", b"FROM a\n" + SAFE + b"RUN <<EOF\n"))
     good = write(tmp_path, "good.Dockerfile", b"FROM a\n" + SAFE)
     result = dfix("--write", "bad.Dockerfile", "good.Dockerfile", cwd=tmp_path)
     assert result.code == 2
@@ -431,14 +468,19 @@ def test_write_processes_the_other_files_when_one_fails(dfix: Runner, tmp_path: 
     assert good.read_bytes() == b"FROM a\n" + SAFE_FIXED
 
 
-def test_stdin_write_prints_the_fixed_text(dfix: Runner) -> None:
-    result = dfix("-", "--write", stdin=b"FROM a\r\nADD app.py /app/\r\nAD\\\r\nD a.txt /x")
+def test_stdin_write_prints_the_fixed_text(dfix: Runner, tmp_path: Path) -> None:
+    # The sources are beside the Dockerfile the stdin filename names, but only stdin is read.
+    path = write_with_sources(tmp_path, "Dockerfile", CLEAN)
+    text = b"FROM a\r\nADD app.py /app/\r\nAD\\\r\nD a.txt /x"
+    result = dfix("-", "--write", "--stdin-filename", "Dockerfile", stdin=text, cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"FROM a\r\nCOPY app.py /app/\r\nAD\\\r\nD a.txt /x")
-    assert result.messages[0] == finding("-", 3)
+    assert result.messages[0] == finding("Dockerfile", 3)
+    assert path.read_bytes() == CLEAN
 
 
-def test_stdin_diff_uses_the_stdin_filename(dfix: Runner) -> None:
-    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a\n" + SAFE)
+def test_stdin_diff_uses_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "svc/Dockerfile", CLEAN)
+    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a\n" + SAFE, cwd=tmp_path)
     assert result.code == 1
     assert result.stdout.startswith(b"--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
     assert result.messages[0] == finding("svc/Dockerfile", 2, fixed=True)
@@ -464,6 +506,52 @@ def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("app_py", "stdin", "applicability"),
+    [
+        pytest.param(SOURCES["app.py"], None, "safe", id="plain-file"),
+        pytest.param(tar_archive("app.py", SOURCES["app.py"]), None, None, id="tar-by-content"),
+        pytest.param(None, None, "unsafe", id="missing"),
+        pytest.param(SOURCES["app.py"], [], "unsafe", id="stdin"),
+        pytest.param(SOURCES["app.py"], ["--stdin-filename", "Dockerfile"], "safe", id="stdin-filename"),
+    ],
+)
+def test_df601_safety_comes_from_the_build_context(
+    dfix: Runner, tmp_path: Path, app_py: bytes | None, stdin: list[str] | None, applicability: str | None
+) -> None:
+    # The same `ADD app.py /app/`: a safe fix when the context (the Dockerfile's directory, or the
+    # --stdin-filename's) shows app.py a plain file; no fix at all when app.py is a tar by content
+    # (ADD unpacks it, whatever its name); unsafe when app.py is missing or on stdin without a name,
+    # even with app.py in the working directory.
+    text = b"FROM a\n" + SAFE
+    path = write(tmp_path, "Dockerfile", text)
+    if app_py is not None:
+        write(tmp_path, "app.py", app_py)
+    name = "Dockerfile" if stdin is None else "-" if not stdin else stdin[1]
+    inputs = ["Dockerfile"] if stdin is None else ["-", *stdin]
+
+    def run(*args: str) -> Result:
+        return dfix(*args, *inputs, stdin=b"" if stdin is None else text, cwd=tmp_path)
+
+    diagnostics = run("--format", "json").json()["files"][0]["diagnostics"]
+    assert [(d["code"], d["applicability"]) for d in diagnostics] == (
+        [("DF601", applicability)] if applicability else []
+    )
+    report = run()
+    assert report.code == (1 if applicability else 0)
+    if applicability:
+        safe, unsafe = applicability == "safe", applicability == "unsafe"
+        assert report.messages[0] == finding(name, 2, fixed=safe, unsafe=unsafe)
+    for args, fixed in [
+        (["--write"], applicability == "safe"),
+        (["--write", "--unsafe-fixes"], applicability is not None),
+    ]:
+        stdout = run(*args).stdout
+        output = stdout if stdin is not None else path.read_bytes()
+        assert output == (b"FROM a\n" + SAFE_FIXED if fixed else text)
+        path.write_bytes(text)
+
+
+@pytest.mark.parametrize(
     ("args", "found"),
     [
         pytest.param([], True, id="all"),
@@ -483,18 +571,22 @@ def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
         pytest.param(["--select", "DF601", "--ignore", "DL3020"], False, id="select-then-ignore"),
     ],
 )
-def test_select_and_ignore_reach_the_rules(dfix: Runner, args: list[str], found: bool) -> None:
+def test_select_and_ignore_reach_the_rules(
+    dfix: Runner, tmp_path: Path, args: list[str], found: bool
+) -> None:
+    write_with_sources(tmp_path, "Dockerfile", CLEAN)
+    stdin = ["-", "--stdin-filename", "Dockerfile"]
     text = b"FROM a\n" + SAFE + UNSAFE + NO_FIX
-    result = dfix("-", "--format", "json", *args, stdin=text)
+    result = dfix(*stdin, "--format", "json", *args, stdin=text, cwd=tmp_path)
     assert [d["code"] for d in result.json()["files"][0]["diagnostics"]] == ["DF601"] * 3 * found
-    result = dfix("-", "--write", *args, stdin=text)
+    result = dfix(*stdin, "--write", *args, stdin=text, cwd=tmp_path)
     assert (result.code, result.stdout) == (
         (1, b"FROM a\n" + SAFE_FIXED + UNSAFE + NO_FIX) if found else (0, text)
     )
 
 
 def test_json_document(dfix: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
     write(tmp_path, "bin.Dockerfile", b"\x00")
     result = dfix("--format", "json", "--diff", "Dockerfile", "bin.Dockerfile", cwd=tmp_path)
     assert result.code == 2
@@ -574,8 +666,10 @@ def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
     }
 
 
-def test_json_stdin_write_carries_the_output(dfix: Runner) -> None:
-    result = dfix("-", "--write", "--format", "json", stdin=b"ADD app.py /app/\r\n")
+def test_json_stdin_write_carries_the_output(dfix: Runner, tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", CLEAN)
+    args = ["--stdin-filename", "Dockerfile"]
+    result = dfix("-", "--write", "--format", "json", *args, stdin=b"ADD app.py /app/\r\n", cwd=tmp_path)
     assert (result.code, result.json()["files"][0]["output"]) == (0, "COPY app.py /app/\r\n")
 
 
@@ -618,9 +712,11 @@ def test_findings_of_a_later_pass_are_placed_in_the_file_as_given(dfix: Runner, 
 )
 def test_flags_only_argv_matches_typer(dfix: Runner, tmp_path: Path, args: list[str]) -> None:
     # main() parses an argv of only flags and paths itself; `--format text` sends the same to typer.
-    results = []
+    results: list[Result | bytes] = []
     for parser, extra in [("own", []), ("typer", ["--format", "text"])]:
-        write(tmp_path / parser, "Dockerfile", b"FROM a\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n"))
+        write_with_sources(
+            tmp_path / parser, "Dockerfile", b"FROM a\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n")
+        )
         results.append(dfix(*args, *extra, stdin=b"FROM a\n" + SAFE + UNSAFE, cwd=tmp_path / parser))
         results.append((tmp_path / parser / "Dockerfile").read_bytes())
     assert results[0] == results[2]
@@ -756,7 +852,7 @@ def test_help_lists_the_subcommands(dfix: Runner) -> None:
 
 def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None:
     # A directory named like a subcommand is reached as ./rules, or after another argument.
-    write(tmp_path, "rules/Dockerfile", b"FROM a\n" + SAFE)
+    write_with_sources(tmp_path, "rules/Dockerfile", b"FROM a\n" + SAFE)
     result = dfix("./rules", cwd=tmp_path)
     assert (result.code, result.messages[0]) == (1, finding("rules/Dockerfile", 2, fixed=True))
     assert dfix("--check", "rules", cwd=tmp_path).code == 1
@@ -776,7 +872,7 @@ def test_config_file_selects_and_promotes(dfix: Runner, tmp_path: Path) -> None:
 
 def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> None:
     write(tmp_path, ".dfix.toml", b"ignore = ['add-local-source']\n")
-    write(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    write_with_sources(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
     assert dfix("Dockerfile", cwd=tmp_path).code == 0
     # --ignore adds to the file's list; --select replaces the file's select but not its ignore.
     assert dfix("--select", "DF6", "Dockerfile", cwd=tmp_path).code == 0
@@ -792,7 +888,7 @@ def test_config_for_stdin_comes_from_the_stdin_filename(dfix: Runner, tmp_path: 
 
 def test_bad_config_is_exit_2_naming_the_file(dfix: Runner, tmp_path: Path) -> None:
     write(tmp_path, ".dfix.toml", b"selekt = ['DF6']\n")
-    path = write(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
     before = snapshot(path)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 2
@@ -811,6 +907,7 @@ def test_a_crash_on_one_file_leaves_it_alone_and_the_others_go_on(
     fine = tmp_path / "fine.Dockerfile"
     broken.write_text("FROM debian:12\nRUN echo broken\n")
     fine.write_text("FROM debian:12\nADD app.py /app/\n")
+    (tmp_path / "app.py").write_bytes(SOURCES["app.py"])
     real_fix = fixer.fix
 
     def fix(text: str, *args: Any, **kwargs: Any) -> fixer.FixResult:
