@@ -1,7 +1,7 @@
 FROM debian:bookworm
-ENV DEBIAN_FRONTEND=noninteractive TZ=Etc/UTC
 # Refresh the package index
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tzdata locales \
+    && ( export DEBIAN_FRONTEND=noninteractive TZ=Etc/UTC && apt-get install -y --no-install-recommends tzdata locales ) \
     && rm -rf /var/lib/apt/lists/*
+ENV DEBIAN_FRONTEND=noninteractive TZ=Etc/UTC
 CMD ["bash"]

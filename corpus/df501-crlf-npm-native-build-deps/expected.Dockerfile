@@ -1,7 +1,7 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+RUN ( apt-get update && apt-get install -y --no-install-recommends python3 make g++ ) \
     && npm ci --omit=dev \
     && apt-get purge -y python3 make g++ \
     && rm -rf /var/lib/apt/lists/* \

@@ -1,35 +1,36 @@
-"""Merging a range of RUN instructions into one, keeping each script's meaning (DF501, DF110).
+"""Merging a range of RUN instructions into one, keeping each script's meaning (DF501, DF110, DF502).
 
 The RUNs from ``first`` to ``last`` become one ``&&``-joined RUN laid out in the file's own
-continuation style. Instructions between them that are not RUNs move above it: metadata
-(``LABEL``, ``CMD`` …) safely; ``ENV``, ``ARG``, ``COPY``, ``ADD``, ``WORKDIR`` only as an unsafe
-fix, since the earlier commands then run after them. Anything else keeps the RUNs apart, and
-so does a suppression comment on any of them (``# dfix: ignore=…`` names one instruction).
+continuation style. Each RUN's script runs as it did in a fresh shell of its own: in a subshell
+``( … )`` when it leaves shell state the later scripts would see (``Script.state_changes``,
+``Script.hashed``) or is not a plain ``&&`` list, with what it needs to see what it saw (its
+directory, its environment: ``_moves.plan_moves``) run first in that subshell. The
+instructions between the RUNs move above or below the merged RUN as ``plan_moves`` allows; the
+RUNs stay apart when any script could not keep its meaning, and across a suppression comment
+(``# dfix: ignore=…`` names one instruction).
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, cast
 
 from fixer.diagnostic import Applicability, Edit, Fix
 from fixer.rules._base import Context, Located
+from fixer.rules._moves import METADATA, MOVABLE, Between, Plan, plan_moves
 from fixer.suppress import parse_comment
 from fixer.syntax import Comment, Instruction, SourceLine
 from fixer.syntax.lexer import lstrip_go
 from fixer.syntax.shell_words import GO_SPACE_CHARS
 
 if TYPE_CHECKING:
+    from fixer.model import State
     from fixer.powershell import PowerShellScript
-    from fixer.shell import Script
+    from fixer.shell import Command, Script
 
-# Between the RUNs, these only set image metadata: moving them above the merged RUN changes nothing.
-METADATA = frozenset(
-    {"LABEL", "MAINTAINER", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "ONBUILD"}
-)
-# These change what a later RUN sees; moving them above the earlier RUNs may change its meaning.
-MOVABLE_UNSAFE = frozenset({"ENV", "ARG", "COPY", "ADD", "WORKDIR"})
+__all__ = ["METADATA", "merge_runs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +48,18 @@ class _Segment:
 def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix | None:
     """One RUN for the instructions from ``first`` to ``last``, or None when meaning cannot be kept.
 
-    Instructions that are not RUNs move above the merged RUN with the comments directly above
-    them; the comments above a merged RUN move inside it (BuildKit skips comment lines in a
-    continuation); blank lines between them go. POSIX scripts join with ``&&``; PowerShell
-    scripts (``SHELL ["powershell", "-Command", …]``) with ``;`` and a check of ``$?`` (see
-    ``_powershell_bodies``); other shells (``cmd``) are never merged.
+    Instructions that are not RUNs move above or below the merged RUN (``plan_moves``) with
+    the comments directly above them; the comments above a merged RUN move inside it (BuildKit
+    skips comment lines in a continuation); blank lines between them go. POSIX scripts join
+    with ``&&`` (see ``_posix_bodies``); PowerShell scripts (``SHELL ["powershell", "-Command",
+    …]``) with ``;`` and a check of ``$?`` (see ``_powershell_bodies``), with only metadata
+    between them; other shells (``cmd``, a wrapper script) are never merged.
     """
     dialect = _dialect(ctx, first)
     if dialect is None:
         return None
-    moved: list[str] = []
     segments: list[_Segment] = []
-    unsafe_reasons: set[str] = set()
+    between: list[Between] = []
     comments: list[str] = []
     for node, line, offset in ctx.nodes:
         if offset < first.offset or offset > last.offset:
@@ -78,15 +79,22 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
             if segment is None:
                 return None
             segments.append(segment)
-        elif keyword in METADATA or keyword in MOVABLE_UNSAFE:
-            moved.extend([*comments, node.code])
-            if keyword in MOVABLE_UNSAFE:
-                unsafe_reasons.add(keyword)
+        elif keyword in METADATA or keyword in MOVABLE:
+            between.append(Between(located, "".join(comments) + node.code, len(segments)))
         else:
             return None  # USER, SHELL, VOLUME, FROM, unknown: the RUNs must stay apart
         comments = []
-    merged = _posix_bodies(ctx, segments) if dialect == _POSIX else _powershell_bodies(ctx, segments)
-    if merged is None:
+    merged: tuple[list[str], str] | None
+    if dialect == _POSIX:
+        scripts = [cast("Script", segment.script) for segment in segments]
+        plan = plan_moves(ctx, [segment.located for segment in segments], scripts, between)
+        merged = None if plan is None else _posix_bodies(ctx, segments, plan.prefixes)
+    else:
+        if any(instruction.keyword not in METADATA for instruction in between):
+            return None
+        plan = Plan(tuple(between), (), ((),) * len(segments))
+        merged = _powershell_bodies(ctx, segments)
+    if plan is None or merged is None:
         return None
     bodies, script = merged
     joined = _join(ctx, segments, bodies, dialect)
@@ -95,13 +103,35 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
     start, own_comments = ctx.comment_block_above(first)
     if any(parse_comment(line)[0] for line in own_comments.splitlines()):
         return None
-    if not moved:
+    if not plan.above:
         start, own_comments = first.offset, ""
-    text = "".join(moved) + own_comments + joined
-    if unsafe_reasons:
-        title += f" (moves {', '.join(sorted(unsafe_reasons))} above the earlier RUNs)"
-    applicability = Applicability.UNSAFE if unsafe_reasons else Applicability.SAFE
-    return Fix(title, (Edit.replacement(start, last.end, text),), applicability)
+    above = "".join(instruction.text for instruction in plan.above)
+    below = "".join(instruction.text for instruction in plan.below)
+    if below and not last.node.trailing_newline:  # the file ends without one: so it still does
+        newline = _newline(first.node)
+        joined, below = joined + newline, below.removesuffix(newline)
+    text = above + own_comments + joined + below
+    return Fix(title + _moves_title(plan), (Edit.replacement(start, last.end, text),), _applicability(plan))
+
+
+def _moves_title(plan: Plan) -> str:
+    """`` (moves COPY, WORKDIR above the earlier RUNs)``: what the fix moves past RUNs."""
+    up = sorted({i.keyword for i in plan.above if i.keyword not in METADATA})
+    down = sorted({i.keyword for i in plan.below})
+    parts = []
+    if up:
+        parts.append(f"moves {', '.join(up)} above the earlier RUNs")
+    if down:
+        parts.append(f"moves {', '.join(down)} below the later RUNs")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _applicability(plan: Plan) -> Applicability:
+    """Unsafe when an instruction that is not metadata moves: the build keeps its meaning, but
+    its cache no longer matches the file's order (a COPY above an install reruns the install
+    whenever the copied files change)."""
+    moves = [*plan.below, *(i for i in plan.above if i.keyword not in METADATA)]
+    return Applicability.UNSAFE if moves else Applicability.SAFE
 
 
 _POSIX: Final = "posix"
@@ -111,10 +141,52 @@ _POWERSHELL: Final = "powershell"
 def _dialect(ctx: Context, first: Located) -> str | None:
     state = ctx.model.state_at(first.offset)
     if state.shell_is_posix:
-        return _POSIX
+        return _POSIX if _fresh_each_run(state) else None
     from fixer.powershell import is_powershell
 
     return _POWERSHELL if is_powershell(state.shell) else None
+
+
+_SHELLS: Final = frozenset({"sh", "bash", "dash", "ash"})
+# Options that set only what `set` could set inside the script (not -i, -l, -s, -t, -m, -n …).
+_SHELL_FLAGS: Final = frozenset("aefhuvxBCEHPT")
+_SHELL_OPTIONS: Final = frozenset({
+    "allexport", "errexit", "errtrace", "functrace", "hashall", "braceexpand", "noclobber",
+    "noglob", "nounset", "physical", "pipefail", "posix", "privileged", "verbose", "xtrace",
+})  # fmt: skip
+_SHELL_LONG_OPTIONS: Final = frozenset({"--posix", "--norc", "--noprofile", "--noediting"})
+
+
+def _fresh_each_run(state: State) -> bool:
+    """Whether the SHELL starts every RUN as a plain shell reading its script from ``-c``:
+    ``sh``, ``bash``, ``dash`` or ``ash`` with options ``set`` could set. A login or
+    interactive shell reads start-up files, which an earlier RUN may write (``conda init``),
+    and so does bash with ``BASH_ENV``; a wrapper script may do anything before each RUN.
+    Merged, all that would happen once, before the first script."""
+    shell = state.shell
+    if not shell or posixpath.basename(shell[0]) not in _SHELLS:
+        return False
+    args = list(shell[1:])
+    if not args or args[-1].startswith("--") or not (args[-1].startswith("-") and args[-1].endswith("c")):
+        return False
+    args[-1] = args[-1][:-1]
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        position += 1
+        if arg in ("", "-") or arg in _SHELL_LONG_OPTIONS:
+            continue
+        if arg[:1] not in ("-", "+") or arg.startswith("--"):
+            return False
+        letters = arg[1:]
+        if letters[-1:] in ("o", "O"):  # `-euo pipefail`: the last letter takes the next word
+            if position >= len(args) or (letters[-1] == "o" and args[position] not in _SHELL_OPTIONS):
+                return False
+            letters, position = letters[:-1], position + 1
+        if not set(letters) <= _SHELL_FLAGS:
+            return False
+    bash = posixpath.basename(shell[0]) == "bash"
+    return not (bash and ("BASH_ENV" in state.env or "BASH_ENV" in state.args))
 
 
 def _segment(
@@ -152,26 +224,101 @@ def _has_shell_comment(script: Script) -> bool:
     return not script.is_and_chain() and "#" in script.text
 
 
-def _posix_bodies(ctx: Context, segments: Sequence[_Segment]) -> tuple[list[str], str] | None:
-    """Each RUN's source, in a subshell where joining it with ``&&`` would change its meaning,
-    and the script they join into; None when meaning cannot be kept (``set -e`` would be
-    defeated, the join does not parse as the scripts' commands)."""
+def _posix_bodies(
+    ctx: Context, segments: Sequence[_Segment], prefixes: Sequence[tuple[str, ...]]
+) -> tuple[list[str], str] | None:
+    """Each RUN's source, in a subshell where joining it with ``&&`` would change its meaning
+    (with ``prefixes[i]`` run first in it), and the script they join into; None when meaning
+    cannot be kept.
+
+    Apart, each script starts in a fresh shell; joined, in the one the scripts before it ran
+    in. So a script that leaves state for the next (``state_changes``), or whose programs a
+    later script would find where it found them (``_finds_stale_programs``), runs in a
+    subshell, where that state dies. A background job (``cmd &``) before the last script, a
+    ``#`` comment before it, or a later script reading ``$_`` or ``$BASHPID`` keep the RUNs
+    apart; so does ``set -e`` where the part of a script that becomes a command of the
+    ``&&`` list other than its last is no plain list (POSIX ignores ``-e`` there).
+    """
     scripts = [cast("Script", segment.script) for segment in segments]
     count = len(scripts)
     if any(_has_shell_comment(script) for script in scripts[:-1]):
         return None  # it would swallow the scripts joined after it
     if any(script.runs_in_background for script in scripts[:-1]):
         return None  # the build ends a background job with its RUN; merged, it would run on
-    wrapped = [_needs_subshell(script, i, count) for i, script in enumerate(scripts)]
-    if any(wrapped) and _errexit(ctx.model.state_at(segments[0].located.offset).shell, scripts):
-        return None
+    stale = _finds_stale_programs(scripts)
+    wrapped = [
+        bool(prefix) or _needs_subshell(script, i, count, stale[i])
+        for i, (script, prefix) in enumerate(zip(scripts, prefixes, strict=True))
+    ]
+    if any(script.reads_shell_position() and (i or wrapped[i]) for i, script in enumerate(scripts)):
+        return None  # `$_` is the last argument of the command before it: another one, merged
+    state = ctx.model.state_at(segments[0].located.offset)
+    for i, script in enumerate(scripts[:-1]):
+        if _errexit(state, script) and not script.errexit_proof(whole=wrapped[i] or i > 0):
+            return None
     from fixer.shell import analyse
 
-    joined = " && ".join(f"( {s.text} )" if w else s.text for s, w in zip(scripts, wrapped, strict=True))
+    def render(text: str, prefix: tuple[str, ...], wrap: bool) -> str:
+        return f"( {' && '.join([*prefix, text])} )" if wrap else text
+
+    parts = [render(s.text, p, w) for s, p, w in zip(scripts, prefixes, wrapped, strict=True)]
+    joined = " && ".join(parts)
     check = analyse(joined)
-    if check.has_error or len(check.commands) != sum(len(script.commands) for script in scripts):
+    if check.has_error or len(check.commands) != sum(len(analyse(part).commands) for part in parts):
         return None
-    return [f"( {s.body} )" if w else s.body for s, w in zip(segments, wrapped, strict=True)], joined
+    bodies = [render(g.body, p, w) for g, p, w in zip(segments, prefixes, wrapped, strict=True)]
+    return bodies, joined
+
+
+def _finds_stale_programs(scripts: Sequence[Script]) -> list[bool]:
+    """For each script, whether a later one runs a program it looked up on PATH, after
+    something that may have put a program of that name elsewhere on PATH ran: the shell
+    remembers where it found each program (bash, dash and ash alike), so merged, the later
+    script would run the file found before. ``pip install -U pip`` puts a new ``pip`` in
+    /usr/local/bin, ahead of the /usr/bin one the shell found, or removes the one it found."""
+    from fixer.shell import program_lookups
+
+    found: list[bool] = []
+    for index, script in enumerate(scripts):
+        hashed = script.hashed()
+        changed = not all(_keeps_programs(script, command) for command in script.commands)
+        stale = False
+        for later in scripts[index + 1 :] if hashed else ():
+            for command in later.commands:
+                if changed and hashed.intersection(program_lookups(command)):
+                    stale = True
+                    break
+                changed = changed or not _keeps_programs(later, command)
+            if stale:
+                break
+        found.append(stale)
+    return found
+
+
+# Builtins that write no file (but through a redirection), and package-manager subcommands that
+# install and remove nothing: after them, every program is where it was.
+_QUIET_BUILTINS: Final = frozenset(
+    {":", "[", "[[", "echo", "printf", "true", "false", "pwd", "type", "test", "wait"}
+)
+_KEEPS_PACKAGES: Final = {
+    "apt-get": frozenset({"update", "clean", "autoclean", "check"}),
+    "apt": frozenset({"update", "clean", "autoclean"}),
+    "apk": frozenset({"update"}),
+    "yum": frozenset({"makecache", "clean", "check-update"}),
+    "dnf": frozenset({"makecache", "clean", "check-update"}),
+    "microdnf": frozenset({"makecache", "clean"}),
+    "zypper": frozenset({"refresh", "ref", "clean"}),
+}
+
+
+def _keeps_programs(script: Script, command: Command) -> bool:
+    """Whether ``command`` certainly creates and removes no program."""
+    if script.writes_through_redirects:
+        return False
+    if command.program in _QUIET_BUILTINS:
+        return True
+    call = next((c for c in script.invocations() if c.command is command), None)
+    return call is not None and call.subcommand in _KEEPS_PACKAGES.get(call.manager, frozenset())
 
 
 def _powershell_bodies(ctx: Context, segments: Sequence[_Segment]) -> tuple[list[str], str] | None:
@@ -239,15 +386,16 @@ def _runs(source: str, escape: str, script: str) -> bool:
     return nodes[0].buildkit.value[0].split() == script.split()
 
 
-def _needs_subshell(script: Script, index: int, count: int) -> bool:
+def _needs_subshell(script: Script, index: int, count: int, stale: bool) -> bool:
     """Whether a script must run in ``( … )`` to mean the same once joined with ``&&``.
 
-    Shell state it sets (``cd``, ``export``, ``set`` …) must not reach the scripts after it. And
+    Shell state it leaves (``cd``, ``read x``, ``for i``, ``f() { … }``, ``exit`` …) and the
+    programs the shell found for it (``stale``) must not reach the scripts after it. And
     ``prev && a || b`` would run ``b`` when ``prev`` fails, ``prev && a; b`` likewise: a script
     after the first must be a plain ``&&`` list. The first script only joins the chain at its
     end (``a || b && next`` is ``(a || b) && next``), unless it ends in ``;`` or ``&``.
     """
-    if (script.state_changes() or _exits(script)) and index < count - 1:
+    if (script.state_changes() or stale) and index < count - 1:
         return True
     if index == 0:
         return script.text.rstrip().endswith((";", "&"))
@@ -263,22 +411,16 @@ def _code(script: Script) -> Script:
     return analyse(script.code)
 
 
-def _exits(script: Script) -> bool:
-    """``exit`` in a script would end the merged RUN, not just its own part."""
-    return any(command.program in ("exit", "exec") for command in script.commands)
-
-
-def _errexit(shell: Sequence[str], scripts: Sequence[Script]) -> bool:
-    """Whether ``set -e`` may be in force: from SHELL flags (``-eux``, ``-o errexit``) or a script.
-
-    POSIX ignores -e in every command of an ``&&`` list but the last, subshells included, so a
-    script that relied on it cannot be wrapped and joined.
-    """
-    flags = [*shell[1:]]
-    for script in scripts:
-        for command in script.commands:
-            if command.program == "set":
-                flags += [word.text for word in command.args()]
+def _errexit(state: State, script: Script) -> bool:
+    """Whether ``set -e`` may be in force in ``script``: from SHELL flags (``-eux``, ``-o
+    errexit``), bash's SHELLOPTS, or a ``set`` in the script itself (in a subshell too, which
+    POSIX also makes ignore ``-e`` in a command of an ``&&`` list other than the last)."""
+    if "SHELLOPTS" in state.env:
+        return True
+    flags = [*state.shell[1:]]
+    for command in script.commands:
+        if command.program == "set":
+            flags += [word.value or "-e" for word in command.args()]
     shorts = [flag for flag in flags if flag.startswith("-") and not flag.startswith("--")]
     return any("e" in flag[1:] for flag in shorts if flag != "-o") or "errexit" in flags
 

@@ -71,10 +71,21 @@ def test_errexit_scripts_are_not_wrapped() -> None:
     )
     shell = 'SHELL ["/bin/bash", "-euo", "pipefail", "-c"]\n'
     source = shell + "RUN echo start\nRUN false; echo ran\nRUN echo done\n"
-    # The group splits: the `;` list cannot follow `echo start &&`, but it can lead a merge
-    # (`false; echo ran && echo done` still stops at `false`).
-    merged = shell + "RUN echo start\nRUN false; echo ran \\\n    && echo done\n"
+    # The group splits: the `;` list cannot stand in `( … ) && echo done`, but it can end a
+    # merge, where `-e` holds in its subshell (`echo start && ( false; echo ran )` stops at
+    # `false`), or lead one (`false; echo ran && echo done` stops there too).
+    merged = shell + "RUN echo start \\\n    && ( false; echo ran )\nRUN echo done\n"
     assert fix(source) == merged
+    assert fix(shell + "RUN false; echo ran\nRUN echo done\n") == (
+        shell + "RUN false; echo ran \\\n    && echo done\n"
+    )
+    # In `{ false; echo ran; } && echo done`, a command of an `&&` list, `-e` is ignored: no join.
+    assert fix(shell + "RUN { false; echo ran; }\nRUN echo done\n") == (
+        shell + "RUN { false; echo ran; }\nRUN echo done\n"
+    )
+    assert fix("RUN { false; echo ran; }\nRUN echo done\n") == (
+        "RUN { false; echo ran; } \\\n    && echo done\n"
+    )
 
 
 POWERSHELL = (
@@ -150,8 +161,12 @@ def test_cmd_runs_are_reported_not_merged() -> None:
 
 
 def test_group_splits_around_a_run_that_cannot_join() -> None:
+    # `set -e; c` cannot stand before `&& d`: POSIX ignores -e in its subshell there.
     source = "RUN a\nRUN b\nRUN set -e; c\nRUN d\nRUN e\n"
-    expected = "RUN a \\\n    && b\nRUN set -e; c\nRUN d \\\n    && e\n"
+    expected = "RUN a \\\n    && b \\\n    && ( set -e; c )\nRUN d \\\n    && e\n"
+    assert fix(source) == expected
+    source = "RUN a\nRUN b\nRUN <<EOF\nc\nEOF\nRUN d\nRUN e\n"
+    expected = "RUN a \\\n    && b\nRUN <<EOF\nc\nEOF\nRUN d \\\n    && e\n"
     assert fix(source) == expected
 
 
@@ -179,3 +194,38 @@ def test_a_background_job_ends_with_its_run() -> None:
     # `client && server &` would put `client` in the background too).
     assert fix("RUN ./server &\nRUN ./client\n") == "RUN ./server &\nRUN ./client\n"
     assert fix("RUN ./client\nRUN ./server &\n") == "RUN ./client \\\n    && ( ./server & )\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param("read x < /etc/hostname", 'echo "$x"', id="read"),
+        pytest.param("for i in 1 2; do :; done", 'echo "$i"', id="for"),
+        pytest.param(': "${X:=default}"', 'echo "$X"', id="default-assignment"),
+        pytest.param("ls() { echo shadowed; }", "ls /", id="function-shadows-a-program"),
+        pytest.param("getopts ab o -a", 'echo "$o $OPTIND"', id="getopts"),
+        pytest.param("let n=1", 'echo "$n"', id="let"),
+        pytest.param(": $((n = 1))", 'echo "$n"', id="arithmetic"),
+        pytest.param("printf -v x %s 1", 'echo "$x"', id="printf-v"),
+        pytest.param("set -- a b", 'echo "$#"', id="positional"),
+        pytest.param("trap 'echo bye' EXIT", "make", id="trap"),
+        pytest.param("shopt -s nullglob", "ls *.txt", id="shopt"),
+        pytest.param("pushd /tmp", "make", id="pushd"),
+        pytest.param("hash -r", "make", id="hash"),
+        pytest.param("X=1 :", 'echo "$X"', id="assignment-before-a-special-builtin"),
+        pytest.param("$prepare", "make", id="command-named-by-an-expansion"),
+        pytest.param("pip install -U pip", "pip install flask", id="program-found-before-an-upgrade"),
+    ],
+)
+def test_state_the_first_run_leaves_stays_in_its_subshell(first: str, second: str) -> None:
+    assert fix(f"RUN {first}\nRUN {second}\n") == f"RUN ( {first} ) \\\n    && {second}\n"
+
+
+def test_position_the_later_run_reads_keeps_them_apart() -> None:
+    # `$_` is the last argument of the command before: in a fresh shell, the shell's path.
+    assert fix('RUN echo a\nRUN echo "$_"\n') == 'RUN echo a\nRUN echo "$_"\n'
+
+
+def test_stateless_runs_join_without_subshells() -> None:
+    source = 'RUN echo a > /log\nRUN printf "%s" b; true\nRUN X=1 make\n'
+    assert fix(source) == 'RUN echo a > /log \\\n    && ( printf "%s" b; true ) \\\n    && X=1 make\n'
