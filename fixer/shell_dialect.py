@@ -43,8 +43,11 @@ the only safe default for a list that can never be complete. The differences fou
   bash (which does not pass ``-e`` into ``$(…)``) runs the rest (``$(false; echo x)``).
 
 What stays unknown: variables the base image sets (its ``ENV`` is not in the Dockerfile), so an
-``echo`` of one is a difference; error messages (stderr) are worded differently, which only the
-build log shows.
+``echo`` of one is a difference; an ``ARG`` is taken with the default the file gives it (a
+``--build-arg`` value with a backslash is not foreseen); error messages (stderr) are worded
+differently, which only the build log shows; and a builtin's failure that dash makes fatal (a
+special builtin's error, an arithmetic error) but bash survives only matters where the build
+failed before.
 """
 
 from __future__ import annotations
@@ -668,6 +671,11 @@ class _Reader:
             elif kind == "variable_name":
                 if found := self.variable(child):
                     return found
+                known = self.variable_values(self.span(child), child)
+                if known is not None and not all(_is_integer(value) for value in known):
+                    return self.differ(
+                        child, "a variable holding an expression in arithmetic (bash evaluates it)"
+                    )
             elif kind in ("simple_expansion", "expansion", "command_substitution", "string"):
                 if found := next(self.node(child), None):
                     return found
@@ -901,6 +909,15 @@ _REDIRECT_KINDS: Final = _words("file_redirect heredoc_redirect herestring_redir
 # Helpers
 
 
+def _is_integer(text: str) -> bool:
+    """What dash's arithmetic takes from a variable: an integer (decimal, octal, hex), or empty."""
+    digits = text.strip().removeprefix("-").removeprefix("+")
+    if digits.lower().startswith("0x"):
+        digits = digits[2:]
+        return not digits or all(c in "0123456789abcdefABCDEF" for c in digits)
+    return not digits or digits.isdigit()
+
+
 def _is_name(text: str) -> bool:
     return text.isascii() and text.isidentifier()
 
@@ -1039,8 +1056,9 @@ def _assignment_sites(text: str, root: Node) -> Iterator[tuple[str, Node]]:
 
 
 def _leads(node: Node) -> bool:
-    """Whether ``node`` runs whenever the script gets past it: a top-level statement, or the
-    first of a top-level ``&&``/``||`` list (or of an ``export``/``readonly`` there)."""
+    """Whether ``node`` runs, in the script's own shell, whenever the script gets past it: a
+    top-level statement, or the first of a top-level ``&&``/``||`` list (or of an
+    ``export``/``readonly`` there); not one sent to the background with ``&``."""
     current = node
     while current.parent is not None and current.parent.type != "program":
         parent = current.parent
@@ -1048,7 +1066,8 @@ def _leads(node: Node) -> bool:
         if not first_of_list and parent.type not in ("variable_assignments", "declaration_command"):
             return False
         current = parent
-    return True
+    follower = current.next_sibling
+    return follower is None or follower.type != "&"
 
 
 def _within(node: Node, ancestor: Node) -> bool:

@@ -8,9 +8,10 @@ earlier command failing, or being stopped, in a build that works:
   nothing matches: ``grep nosuchuser /etc/passwd | wc -l`` fails under pipefail), ``diff``,
   ``cmp``, ``test``/``[``, ``false``, ``which``, ``command -v``, ``expr``, ``getent``, ``id``,
   ``dpkg-query``/``dpkg -s``, ``rpm -q``, ``pgrep`` …, also run through ``xargs`` (which then
-  exits 123) or another wrapper; one whose error messages go to ``/dev/null`` (its author expects
-  it to fail); and writers that never end on their own (``yes``, ``/dev/urandom``), stopped by
-  SIGPIPE (status 141) when the reader is done;
+  exits 123) or another wrapper; ``find /`` without ``-xdev`` (``/proc`` entries vanish while it
+  walks); one whose error messages go to ``/dev/null`` (its author expects it to fail); and
+  writers that never end on their own (``yes``, ``/dev/urandom``), stopped by SIGPIPE (status
+  141) when the reader is done;
 * a command after the first that may stop reading before its input ends, so the writer gets
   SIGPIPE: ``head``, ``grep -q``/``-m``/``-l``, ``read``, a ``sed`` program that quits, an
   ``awk`` program that exits, ``dd count=``, ``cmp``, ``file``; commands that read no input at
@@ -214,6 +215,9 @@ def _writer(text: str, stage: _Stage) -> ByDesign | None:
             if program in _QUERIES or _query_option(program, args):
                 reason = f"`{program}` before the last command exits non-zero by design"
                 return ByDesign(command.start_byte, reason)
+            if program == "find" and _finds_through_proc(args):
+                reason = "`find` through `/proc` fails when a process ends while it walks"
+                return ByDesign(command.start_byte, reason)
     return None
 
 
@@ -258,6 +262,23 @@ def _early(program: str, args: list[str | None]) -> str | None:
     if program in _AWKS and any(arg is None or "exit" in arg or arg.startswith("-f") for arg in args):
         return f"an `{program}` program that may exit early or is not literal"
     return None
+
+
+def _finds_through_proc(args: list[str | None]) -> bool:
+    """``find /`` (or ``/proc``) without ``-xdev``: entries of processes that end while it walks
+    vanish, and find exits 1 in a build that works."""
+    if None in args:
+        return True
+    words = [arg for arg in args if arg is not None]
+    starts = []
+    for word in words:
+        if word.startswith(("-", "(", "!")):
+            break
+        starts.append(word.rstrip("/") or "/")
+    if not starts:
+        starts = ["."]
+    through = any(start in ("/", "/proc") for start in starts)
+    return through and not ({"-xdev", "-mount"} & set(words))
 
 
 def _query_option(program: str, args: list[str | None]) -> bool:

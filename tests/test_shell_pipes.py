@@ -58,6 +58,7 @@ BY_DESIGN = [
 FOUND_ONLY = [
     pytest.param("find / -name x | xargs -r dpkg-query --search | cut -d: -f1", id="dpkg-query-via-xargs"),
     pytest.param("dpkg -l | grep libc6", id="dpkg-list"),
+    pytest.param("find / -perm /6000 -type f | xargs -r chmod a-s", id="find-root-through-proc"),
     pytest.param("rpm -qa | sort", id="rpm-query"),
     pytest.param("ldd /usr/local/bin/app | awk '/=>/ { print $3 }'", id="ldd"),
     pytest.param("curl -fsSL https://example.com | grep -q ok", id="grep-q-reader"),
@@ -107,6 +108,7 @@ ACCEPTED = [
         "if ! cat /etc/group | grep -e '^root:' > /dev/null 2>&1; then echo none; fi", id="negated-condition"
     ),
     pytest.param("seq 1 3 | sed 's/1/one/' | awk '{ print $1 }'", id="sed-awk"),
+    pytest.param("find / -xdev -maxdepth 1 -name etc | xargs -r ls -d > found", id="find-xdev"),
     pytest.param("echo x > f && find . -name f | xargs -r grep -l x > found", id="xargs-grep-l-reads-files"),
 ]
 

@@ -103,21 +103,27 @@ class PipeWithoutPipefail(Rule):
 
     ## Fix safety
     Unsafe: a pipe that failed quietly now fails the build, or takes the failure branch of an
-    ``if`` or ``||`` around it; that is the hardening it names. When the build passes, nothing
-    in the filesystem changes, and the image config's Shell is unchanged: the script form
-    leaves the shell alone, and the scoped SHELL restores the shell in force before it
-    (``["/bin/sh", "-c"]`` is what an unset Shell means on Linux).
+    ``if`` or ``||`` around it; that is the hardening it names. When the build passes, the fix
+    changes nothing in the filesystem, and the image config's Shell stays what it was: the
+    script form leaves the shell alone, and the scoped SHELL is followed by the shell in force
+    before it (``["/bin/sh", "-c"]`` where the file set none: what an unset Shell means on
+    Linux), so later RUNs, shell-form CMD, ENTRYPOINT and HEALTHCHECK, and images built FROM
+    this one keep it.
 
-    The scoped bash SHELL is offered only when bash reads each RUN under it the way dash does:
-    not for ``echo`` arguments with backslashes or only known at build time (dash decodes
-    escapes), brace expansion, ``[[``, ``$'…'``, arrays, ``==`` in ``[``, ``&>``, ``<<<``,
-    ``${x//a/b}``, ``source``, ``$RANDOM`` and the other constructs bash alone knows (``dfix``'s
-    ``fixer/shell_dialect.py`` lists them; when unsure, it refuses). No fix either when a pipe
-    relies on an earlier command failing or being stopped: ``grep``, ``diff``, ``test`` or
-    ``yes`` before the last command, ``head``, ``grep -q``, ``read`` or a quitting ``sed``
-    after the first; nor for distroless, scratch, Windows or unknown images, a heredoc run by a
-    shell the command line names, or a SHELL whose shell cannot be told (a wrapper around a
-    shell without ``pipefail``). A script that runs ``set -o pipefail`` itself is not reported.
+    The scoped bash SHELL is offered only when bash reads every RUN under it the way dash does
+    (``fixer/shell_dialect.py``: a whitelist checked against dash 0.5.12 and bash 5.2; when
+    unsure, no fix): not for ``echo`` arguments with backslashes or only known at build time
+    (command output, an ENV of the base image; an ARG counts with the default the file gives
+    it), brace expansion, ``[[``, ``$'…'``, arrays, ``==`` in ``[``, ``&>``, ``<<<``,
+    ``${x//a/b}``, ``source``, ``$RANDOM`` and the other constructs bash alone knows. Programs
+    run under it find bash's ``SHLVL`` and ``_`` in their environment; a command that lists
+    the environment gets no fix. No fix either when a pipe relies on an earlier command
+    failing or being stopped (``grep``, ``diff``, ``test``, ``yes``, ``find /`` before the
+    last command; ``head``, ``grep -q``, ``read`` or a quitting ``sed`` after the first); for
+    distroless, scratch, Windows or unknown images; for a heredoc run by a shell its command
+    line names; or for a SHELL whose shell cannot be told (a wrapper around a shell without
+    ``pipefail``, dash options bash reads otherwise such as ``-l``). A script that runs
+    ``set -o pipefail`` itself is not reported.
 
     ## References
     - hadolint DL4006 (which only counts a SHELL with ``-o pipefail``)
