@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._merge import merge_runs
 from fixer.rules._run import Run, runs
@@ -33,10 +34,16 @@ class AptGetUpdateAlone(Rule):
     ```
 
     ## Fix safety
-    The update merges into the next RUN that installs with apt, as DF501 merges RUNs: safe
-    when only RUNs and metadata instructions lie between, unsafe when ``ENV``, ``ARG``,
-    ``COPY``, ``ADD`` or ``WORKDIR`` do (they move above it), no fix across ``USER``, ``SHELL``,
-    ``VOLUME`` or differing RUN flags.
+    The update merges into the next RUN that installs with apt, as DF501 merges RUNs (see
+    ``dfix explain DF501``): each script runs as it did in a fresh shell, the image holds the
+    same files in the end, and only its layers change (the update's layer is gone; the
+    package lists, if kept, are in the install's). Safe when only RUNs and metadata
+    instructions lie between. Unsafe when other instructions must move: ``COPY``, ``ADD`` and
+    ``WORKDIR`` go above the merged RUN (a ``COPY`` only where no earlier script could touch
+    its destination: never into a system directory such as ``/etc/apt``, which the update
+    reads), ``ENV`` below it with its values exported to the scripts after it. No fix across
+    ``ARG``, ``USER``, ``SHELL``, ``VOLUME``, differing RUN flags, or where DF501 would not
+    merge.
 
     ## References
     - Trivy DS-0017, Checkov CKV_DOCKER_5
@@ -49,6 +56,7 @@ class AptGetUpdateAlone(Rule):
     fix_title = "Merge `apt-get update` into the RUN that installs"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DS-0017", "CKV_DOCKER_5")
+    image_changes = ImageChanges(layers=True)  # one layer fewer; the merged file system stays
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         shell_runs = [run for run in runs(ctx) if run.script.source == "shell-form"]

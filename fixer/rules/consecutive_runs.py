@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Final
 
-from fixer.diagnostic import Applicability, Fix
+from fixer.diagnostic import Applicability, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._merge import merge_runs
 from fixer.syntax import Instruction
@@ -35,13 +35,21 @@ class ConsecutiveRuns(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the RUNs merge as DF501 merges them (see ``dfix explain DF501``: subshells where a
-    script would leak state or is not a plain ``&&`` list, no merge across a suppression comment
-    or where ``set -e`` may be on), so the commands and their order stay the same; but the
-    build cache now rebuilds all of them when one changes, which some files avoid on purpose.
+    Unsafe: the build cache now reruns all the merged commands when one changes, which some
+    files avoid on purpose. The RUNs merge as DF501 merges them (see ``dfix explain DF501``):
+    each script runs as it did in a fresh shell of its own, in a subshell ``( … )`` where it
+    leaves shell state (variables from assignments, ``read``, ``for``, ``${X:=…}``,
+    ``getopts``; functions, aliases, traps, options, the directory …) or where a later RUN
+    runs a program it found on PATH after something that may have put another one ahead
+    (``pip install -U pip``); the commands and their order stay the same. What the image
+    holds in the end stays the same; its layers change: fewer, and which one holds what.
+
     A RUN that cannot join its neighbours splits the group: the RUNs before and after it
-    merge on their own. No fix when the flags differ (``--mount``, ``--network``) or a RUN uses
-    a heredoc, the exec form or a shell comment.
+    merge on their own. It cannot when its flags differ (``--mount``, ``--network``), it uses a
+    heredoc or the exec form, it starts a background job or ends in a ``#`` comment before
+    the last RUN, a later RUN reads ``$_``, ``set -e`` may be on and it would stand in the
+    ``&&`` list as no plain list, or when the SHELL prepares every RUN (a login or
+    interactive shell, a wrapper script, bash with ``BASH_ENV``).
 
     PowerShell RUNs (``SHELL ["powershell", "-Command", …]``, ``pwsh``) join with ``;``. A RUN
     that may fail without stopping the script (it runs a program, or the SHELL does not set
@@ -62,6 +70,7 @@ class ConsecutiveRuns(Rule):
     fix_title = "Merge the consecutive RUNs into one"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3059",)
+    image_changes = ImageChanges(layers=True)  # fewer layers; the merged file system stays
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for group in _consecutive_runs(ctx):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._cleanup import environment
 from fixer.rules._merge import merge_runs
@@ -54,25 +55,51 @@ class PackagesRemovedInLaterRun(Rule):
     Use instead:
     ```dockerfile
     COPY . /src
-    RUN apt-get update && apt-get install -y gcc make \\
+    RUN ( apt-get update && apt-get install -y gcc make ) \\
         && make -C /src install \\
         && apt-get purge -y gcc make
     ```
 
     ## Fix safety
-    The RUNs from the install to the removal become one RUN, joined with ``&&`` and laid out as
-    the file writes multi-line RUNs; comments above them move inside it. A script that would
-    leak shell state (``cd``, ``export``, ``set``, ``umask`` …) or ``exit`` into the next one, or
-    that is not a plain ``&&`` list (``||``, ``;``) after the first, runs in a subshell
-    ``( … )``, so each keeps its meaning. Safe when only such RUNs and metadata instructions
-    (``LABEL``, ``EXPOSE``, ``CMD`` …) lie between. Unsafe when ``ENV``, ``ARG``, ``COPY``,
-    ``ADD`` or ``WORKDIR`` lie between: they move above the merged RUN, so the earlier commands
-    run after them. No fix across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a suppression
-    comment; when the RUN flags differ (``--mount``, ``--network``); when a RUN uses a heredoc,
-    the exec form, or a shell comment before the last RUN; when a RUN before the last starts a
-    background job (``cmd &``: the build ends it with its RUN, merged it would run on); or when
-    a script would need a subshell while ``set -e`` may be on (POSIX ignores ``-e`` inside
-    ``( … ) && …``).
+    The RUNs from the install to the removal become one RUN, joined with ``&&`` and laid out
+    as the file writes multi-line RUNs; comments above them move inside it. What the image
+    holds in the end (its merged file system and config) stays the same; what changes is its
+    layers: fewer of them, the build-only packages in none, and which layer holds what.
+
+    Every script runs as it did in a fresh shell of its own. One that leaves shell state for
+    the next (read off the shell's grammar: variables set by assignments, ``read``, ``for``,
+    ``${X:=…}``, ``getopts``, arithmetic; functions, aliases, traps, options, positional
+    parameters, the directory, ``umask``, ``ulimit``, descriptors, ``exit``; any builtin not
+    known to leave the shell alone, ``eval``, ``.``), or one whose programs a later script
+    would find where it found them (the shell remembers, and an install may put a program of
+    the same name earlier on PATH: ``pip install -U pip``), runs in a subshell ``( … )``,
+    where that dies; so does a script that is not a plain ``&&`` list, after the first.
+
+    Safe when only RUNs and metadata (``LABEL``, ``EXPOSE``, ``CMD`` …) lie between. Unsafe
+    when other instructions must move, since the layer cache then follows another order:
+    ``WORKDIR``, ``COPY`` and ``ADD`` go above the merged RUN, and a script that ran before a
+    WORKDIR and uses its directory gets ``cd -P <directory> && unset OLDPWD`` first in its
+    subshell; ``ENV`` goes below it, and the scripts after it get ``export NAME=value``.
+
+    No fix where a script could not keep its meaning: a WORKDIR with a script before it that
+    ran in a directory no absolute WORKDIR names (the base image's is unknown); an ENV whose
+    value reads a variable, or that sets one the shell manages (``IFS``, ``PWD``, ``BASH_ENV``
+    …); an ``ARG`` (it sets the environment of every later RUN, to a value a build argument
+    may change); a COPY or ADD whose destination an earlier script could read or write (it
+    is not a known absolute path; an earlier script names it, a directory above it or a path
+    below it, or an expansion nobody knows; an earlier script runs a program in it, above it,
+    or in an unknown directory; an earlier script runs a package manager and the destination
+    is under a system directory such as ``/usr``, ``/etc``, ``/opt``, ``/var``, ``/root``, for
+    which files a package installs is unknown; ``--chown`` names a user, whom an earlier
+    script may create). Nor across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a
+    suppression comment; when the RUN flags differ (``--mount``, ``--network``); when a RUN
+    uses a heredoc or the exec form; under a SHELL that prepares every RUN (a login or
+    interactive shell, a wrapper script, bash with ``BASH_ENV``: merged, that would happen
+    once); when a script before the last starts a background job (``cmd &``: the build ends
+    it with its RUN, merged it would run on), ends in a ``#`` comment, or a later one reads
+    ``$_`` or ``$BASHPID``; or when ``set -e`` may be on and a script other than the last
+    would become a command of the ``&&`` list that is no plain list (POSIX ignores ``-e``
+    there, and the commands after a failure would run).
 
     ## References
     - hadolint DL3059 (consecutive RUNs)
@@ -85,6 +112,8 @@ class PackagesRemovedInLaterRun(Rule):
     fix_title = "Merge the RUNs from the install to the removal into one layer"
     fix_availability = FixAvailability.SOMETIMES
     aliases = ()
+    # The layers change (fewer, the build-only packages in none); the merged file system does not.
+    image_changes = ImageChanges(layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         all_runs = [run for run in runs(ctx) if run.script.source == "shell-form"]
