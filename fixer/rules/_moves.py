@@ -111,7 +111,8 @@ def plan_moves(
             destination = _destination(ctx, instruction)
             if destination is None or _names_an_owner(instruction.located):
                 return None
-            for index in range(instruction.runs_before):
+            makes = keyword != "WORKDIR" or destination != "/"  # BuildKit makes no directory for /
+            for index in range(instruction.runs_before if makes else 0):
                 if index not in reach:
                     reach[index] = _reach(ctx, runs[index], scripts[index])
                 if reach[index].touches(destination):

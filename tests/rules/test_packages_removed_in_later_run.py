@@ -402,3 +402,16 @@ def test_diagnostic_points_at_the_install_and_names_the_removal() -> None:
         diagnostic.message
         == "`gcc`, `make` installed here are removed in a later RUN (line 4): still in the image"
     )
+
+
+def test_workdir_root_makes_no_directory() -> None:
+    # `WORKDIR /` only changes the directory: nothing for the earlier scripts to touch.
+    source = (
+        "FROM debian:12\nWORKDIR /build\nRUN apt-get install -y gcc && touch m\nWORKDIR /\n"
+        "RUN make\nRUN apt-get purge -y gcc\n"
+    )
+    assert fix(source, unsafe=True) == (
+        "FROM debian:12\nWORKDIR /build\nWORKDIR /\n"
+        "RUN ( cd -P /build && unset OLDPWD && apt-get install -y gcc && touch m ) \\\n"
+        "    && make \\\n    && apt-get purge -y gcc\n"
+    )
