@@ -173,6 +173,7 @@ def make_options(
     ignore: list[str] | None,
     output_format: Format,
     stdin_filename: str | None,
+    context: str | None = None,
 ) -> Options:
     """Check how the arguments combine; raise ValueError on a usage error."""
     if write and (check or diff):
@@ -191,6 +192,7 @@ def make_options(
         ignore=_split_codes(ignore),
         json=output_format is Format.json,
         stdin_filename=stdin_filename,
+        context=context,
     )
 
 
@@ -273,7 +275,15 @@ def _simple_options(argv: list[str]) -> Options | None:
             return None
     try:
         return make_options(
-            paths or ["."], **flags, select=None, ignore=None, output_format=Format.text, stdin_filename=None
+            paths or ["."],
+            write=flags["write"],
+            check=flags["check"],
+            diff=flags["diff"],
+            unsafe_fixes=flags["unsafe_fixes"],
+            select=None,
+            ignore=None,
+            output_format=Format.text,
+            stdin_filename=None,
         )
     except ValueError:
         return None  # typer reports the usage error
@@ -314,6 +324,13 @@ def _app() -> "typer.Typer":
         stdin_filename: Annotated[
             str | None, typer.Option(metavar="NAME", help="The name of the file read from '-', for messages.")
         ] = None,
+        context: Annotated[
+            str | None,
+            typer.Option(
+                metavar="DIR",
+                help="The build context, which some fixes read (default: the Dockerfile's directory).",
+            ),
+        ] = None,
         version: Annotated[
             bool,
             typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
@@ -331,6 +348,7 @@ def _app() -> "typer.Typer":
                 ignore=ignore,
                 output_format=output_format,
                 stdin_filename=stdin_filename,
+                context=context,
             )
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None

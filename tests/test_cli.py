@@ -924,3 +924,15 @@ def test_a_crash_on_one_file_leaves_it_alone_and_the_others_go_on(
     assert f"{broken}: dfix failed on this file and left it unchanged (RecursionError" in err
     assert broken.read_text() == "FROM debian:12\nRUN echo broken\n"
     assert fine.read_text() == "FROM debian:12\nCOPY app.py /app/\n"
+
+
+def test_context_names_the_build_context_when_it_is_not_the_dockerfiles_directory(
+    dfix: Runner, tmp_path: Path
+) -> None:
+    """`docker build -f docker/Dockerfile .`: the sources are next to the context, not the file."""
+    write(tmp_path, "app.py", b"print('plain')\n")
+    path = write(tmp_path, "docker/Dockerfile", b"FROM a\n" + SAFE)
+    assert dfix("--write", "docker/Dockerfile", cwd=tmp_path).code == 1  # unsafe: no app.py there
+    assert path.read_bytes() == b"FROM a\n" + SAFE
+    assert dfix("--write", "--context", ".", "docker/Dockerfile", cwd=tmp_path).code == 0
+    assert path.read_bytes() == b"FROM a\n" + SAFE_FIXED

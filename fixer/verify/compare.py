@@ -37,6 +37,8 @@ NOISE = (
     "/var/lib/dpkg/*-old",
     "/var/cache/debconf/*-old",
     "/root/.cache/pip/selfcheck/**",
+    "/**/.npm/_logs/**",
+    "/**/.npm/_update-notifier-last-checked",
     # rpm's database and dnf's history hold install times and command lines; what matters in
     # them, the package set, is compared from their contents.
     "/var/lib/rpm/rpmdb.sqlite*",

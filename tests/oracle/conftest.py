@@ -47,6 +47,10 @@ DERIVED: dict[str, str | Path] = {
     "debian-python": "FROM {debian}\nRUN apt-get update"
     " && apt-get install -y --no-install-recommends python3-pip python3-setuptools python3-wheel\n",
     "debian-dnf": HERE / "bases_dnf",
+    # Debian calls yarn `yarnpkg`; the link gives it the name images from nodejs.org use.
+    "debian-node": "FROM {debian}\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends npm yarnpkg"
+    " && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb && ln -s yarnpkg /usr/bin/yarn\n",
 }
 
 

@@ -42,6 +42,15 @@ def tar_bytes(files: dict[str, bytes], compress: bool = False) -> bytes:
     return buffer.getvalue()
 
 
+NODE_PACKAGE = tar_bytes(
+    {
+        "package/package.json": b'{"name": "dfix-demo", "version": "1.0.0", "main": "index.js"}\n',
+        "package/index.js": b"module.exports = 1;\n",
+    },
+    compress=True,
+)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -153,6 +162,26 @@ CASES = [
         frozenset({"DF107"}),
         select=("DF107",),
         check=_cleans_dnf_cache,
+    ),
+    Case(
+        "df109-npm-cache-clean",
+        "debian-node",
+        "FROM {base}\nCOPY dfix-demo-1.0.0.tgz /tmp/\nWORKDIR /app\n"
+        "RUN npm install /tmp/dfix-demo-1.0.0.tgz\n",
+        frozenset({"DF109"}),
+        select=("DF109",),
+        files={"dfix-demo-1.0.0.tgz": NODE_PACKAGE},
+        check=_explained_by("DF109", Kind.FILE),
+    ),
+    Case(
+        "df109-yarn-cache-clean",
+        "debian-node",
+        "FROM {base}\nCOPY dfix-demo-1.0.0.tgz /tmp/\nWORKDIR /app\n"
+        "RUN yarn add file:/tmp/dfix-demo-1.0.0.tgz\n",
+        frozenset({"DF109"}),
+        select=("DF109",),
+        files={"dfix-demo-1.0.0.tgz": NODE_PACKAGE},
+        check=_explained_by("DF109", Kind.FILE),
     ),
     Case(
         "df110-update-merged-into-install",
@@ -345,7 +374,9 @@ def test_a_fix_that_deletes_a_needed_package_is_caught(lab: Lab, tmp_path: Path)
     assert report.verdict is Verdict.UNEXPLAINED, shown
     assert "curl: removed" in shown
     assert "unexplained (fixes applied: DF999):" in shown
-    assert "DF999 may remove only packages that were only recommended; this one was installed by name" in shown
+    assert (
+        "DF999 may remove only packages that were only recommended; this one was installed by name" in shown
+    )
 
 
 class MovesSecretToMount(Rule):
