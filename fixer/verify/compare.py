@@ -145,8 +145,8 @@ def _layers(before: Image, after: Image) -> Iterator[Difference]:
             Kind.LAYERS,
             "",
             "changed",
-            f"{len(before.layers)} layers, {megabytes(before.size)}",
-            f"{len(after.layers)} layers, {megabytes(after.size)}",
+            f"{len(before.layers)}",
+            f"{len(after.layers)} layers",
             size=after.size - before.size,
         )
 
