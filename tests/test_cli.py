@@ -782,6 +782,7 @@ def test_rules_json(dfix: Runner, args: list[str]) -> None:
         "fix_availability": "sometimes",
         "fix_title": FIX_TITLE,
         "buildkit_check": None,
+        "image_changes": "nothing",  # ADD and COPY of plain files put the same files in the image
         "explanation": inspect.cleandoc(AddLocalSource.__doc__ or ""),
     }
 
@@ -805,6 +806,7 @@ def test_explain(dfix: Runner, selector: str) -> None:
         "",
         "Aliases: DL3020, DS-0005, CKV_DOCKER_4",
         f"Fix is sometimes available: {FIX_TITLE}",
+        "What the fix may change in the built image: nothing",
     ]
     assert "## What it does\n" + docs == inspect.cleandoc(AddLocalSource.__doc__ or "") + "\n"
     for section in ("What it does", "Why is this bad?", "Example", "Fix safety", "References"):

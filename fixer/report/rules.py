@@ -5,7 +5,8 @@
     DF601  add-local-source  sometimes  `ADD` copies local files: use `COPY`
 
 ``dfix rules --format json`` gives a list of objects: ``code``, ``name``, ``summary``, ``aliases``,
-``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_title``, ``buildkit_check`` and
+``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_title``, ``buildkit_check``,
+``image_changes`` (what a fix may change in the built image, as ``dfix verify`` checks it) and
 ``explanation`` (the docstring). ``dfix explain`` prints a header (name, code, summary, aliases,
 fix availability) and then the rule's docstring, dedented, Markdown as written.
 """
@@ -45,6 +46,9 @@ def rule_entry(rule: type[Rule]) -> dict[str, Any]:
         "fix_availability": rule.fix_availability.value,
         "fix_title": rule.fix_title,
         "buildkit_check": rule.buildkit_check,
+        "image_changes": rule.image_changes.describe()
+        if rule.fix_availability is not FixAvailability.NONE
+        else None,
         "explanation": docs(rule),
     }
 
@@ -64,4 +68,6 @@ def explanation(rule: type[Rule]) -> str:
     else:
         title = f": {rule.fix_title}" if rule.fix_title else ""
         header.append(f"Fix is {rule.fix_availability.value} available{title}")
+        # The declaration `dfix verify` holds the fix to: one source for the docs and the proof.
+        header.append(f"What the fix may change in the built image: {rule.image_changes.describe()}")
     return "\n".join(header) + "\n\n" + docs(rule) + "\n"
