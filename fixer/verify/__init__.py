@@ -14,6 +14,8 @@ user asks for it (never from fixing, the language server or pre-commit).
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from fixer.diagnostic import Diagnostic
 from fixer.verify.builders import Builder, BuildError, BuildRequest
-from fixer.verify.compare import Difference, Kind, compare, secret_layers, suid_files
+from fixer.verify.compare import compare, secret_layers, suid_files
 from fixer.verify.explain import Attribution, attribute
 from fixer.verify.image import Image, read_archive
 from fixer.verify.packages import Packages, is_database_file, read_packages
@@ -98,11 +100,12 @@ def verify(
     with tempfile.TemporaryDirectory(prefix="dfix-verify-") as scratch:
         work = Path(scratch)
         secrets = _dummy_secrets(work, (original, fixed))
+        ssh = _dummy_ssh_keys(work, (original, fixed)) if shutil.which("ssh-keygen") else {}
         built: list[tuple[Image, ImageSummary]] = []
         for label, text in (("original", original), ("fixed", fixed)):
             dockerfile = work / f"{label}.Dockerfile"
             dockerfile.write_text(text, encoding="utf-8", newline="")
-            request = BuildRequest(dockerfile, context, dict(build_args or {}), target, secrets)
+            request = BuildRequest(dockerfile, context, dict(build_args or {}), target, secrets, ssh)
             tag = f"localhost/dfix-verify/{label}:{work.name.lower()}"
             try:
                 seconds = builder.build(request, tag)
@@ -153,29 +156,38 @@ def _dummy_secrets(work: Path, texts: Sequence[str]) -> dict[str, Path]:
     """A file of dummy bytes for every ``--mount=type=secret`` id the files use: the build needs
     the secret to be there, and its value is nobody's business."""
     ids: dict[str, Path] = {}
-    for secret in sorted({s for text in texts for s in _secret_ids(text)}):
+    for secret in sorted({s for text in texts for s in _mount_ids(text, "secret")}):
         path = work / f"secret-{len(ids)}"
         path.write_text(f"dfix-verify-dummy-secret-{secret}\n")
         ids[secret] = path
     return ids
 
 
-def _secret_ids(text: str) -> Iterator[str]:
+def _dummy_ssh_keys(work: Path, texts: Sequence[str]) -> dict[str, Path]:
+    """A throwaway key for every ``--mount=type=ssh`` id: the builder serves it from an agent,
+    so the RUN finds a socket with a key; it opens no door anywhere."""
+    keys: dict[str, Path] = {}
+    for name in sorted({s for text in texts for s in _mount_ids(text, "ssh")}):
+        path = work / f"ssh-{len(keys)}"
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dfix-verify", "-f", str(path)],
+            check=True,
+            capture_output=True,
+        )
+        keys[name] = path
+    return keys
+
+
+def _mount_ids(text: str, kind: str) -> Iterator[str]:
+    """The ids of the ``--mount=type=KIND`` flags in ``text`` (BuildKit's defaults: a secret's
+    id is its target's name, an ssh mount's is ``default``)."""
     from fixer.syntax import parse
 
     with contextlib.suppress(Exception):
         for node in parse(text).instructions:
             for flag in node.buildkit.flags:
                 name, _, value = flag.partition("=")
-                if name != "--mount":
-                    continue
                 options = dict(part.partition("=")[::2] for part in value.split(","))
-                if options.get("type") == "secret":
-                    yield options.get("id") or options.get("target", "").rpartition("/")[2]
-
-
-def difference_counts(differences: Sequence[Difference]) -> dict[Kind, int]:
-    counts: dict[Kind, int] = {}
-    for difference in differences:
-        counts[difference.kind] = counts.get(difference.kind, 0) + 1
-    return counts
+                if name == "--mount" and options.get("type") == kind:
+                    default = "default" if kind == "ssh" else options.get("target", "").rpartition("/")[2]
+                    yield options.get("id") or default

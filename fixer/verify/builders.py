@@ -59,13 +59,15 @@ class NoBuilder(Exception):
 @dataclass(frozen=True, slots=True)
 class BuildRequest:
     """One build: the Dockerfile (anywhere), the context directory, and the build's inputs.
-    ``secrets`` maps a secret id to the file that holds its (dummy) value."""
+    ``secrets`` maps a secret id to the file that holds its (dummy) value, ``ssh`` an ssh mount
+    id to a private key the builder serves through an agent."""
 
     dockerfile: Path
     context: Path
     build_args: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
     secrets: Mapping[str, Path] = field(default_factory=dict)
+    ssh: Mapping[str, Path] = field(default_factory=dict)
 
 
 class Builder(Protocol):
@@ -163,6 +165,8 @@ class Buildah:
             args += ["--target", request.target]
         for secret, path in request.secrets.items():
             args += ["--secret", f"id={secret},src={path}"]
+        for ssh_id, key_file in request.ssh.items():
+            args += ["--ssh", f"{ssh_id}={key_file}"]
         return args
 
     def _note_isolation(self, isolation: tuple[str, ...]) -> None:
@@ -311,10 +315,10 @@ class DockerAPI:
         return connection.getresponse()
 
     def build(self, request: BuildRequest, tag: str) -> float:
-        if request.secrets:
+        if request.secrets or request.ssh:
             raise BuildError(
-                "the Docker Engine API builder cannot pass build secrets (BuildKit's session protocol); "
-                "use --builder buildah"
+                "the Docker Engine API builder cannot pass build secrets or ssh agents (BuildKit's"
+                " session protocol); use --builder buildah"
             )
         started = time.monotonic()
         with tempfile.TemporaryFile() as context:

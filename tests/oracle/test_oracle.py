@@ -211,6 +211,16 @@ CASES = [
         check=_explained_by("DF502", Kind.LAYERS),
     ),
     Case(
+        "build-inputs-get-dummy-secrets-and-ssh-keys",
+        "busybox",
+        "FROM {base}\n"
+        "RUN --mount=type=secret,id=token --mount=type=ssh"
+        ' test -s /run/secrets/token && test -S "$SSH_AUTH_SOCK"\n'
+        "RUN echo a > /a\nRUN echo b > /b\n",
+        frozenset({"DF502"}),
+        select=("DF502",),
+    ),
+    Case(
         "df601-add-plain-files",
         "busybox",
         "FROM {base}\nADD notes.txt /docs/\nADD src/ /src/\n",
