@@ -101,36 +101,77 @@ def verify(
         work = Path(scratch)
         secrets = _dummy_secrets(work, (original, fixed))
         ssh = _dummy_ssh_keys(work, (original, fixed)) if shutil.which("ssh-keygen") else {}
-        built: list[tuple[Image, ImageSummary]] = []
+        built: dict[str, _Built | BuildError] = {}
         for label, text in (("original", original), ("fixed", fixed)):
             dockerfile = work / f"{label}.Dockerfile"
             dockerfile.write_text(text, encoding="utf-8", newline="")
             request = BuildRequest(dockerfile, context, dict(build_args or {}), target, secrets, ssh)
-            tag = f"localhost/dfix-verify/{label}:{work.name.lower()}"
             try:
-                seconds = builder.build(request, tag)
+                built[label] = _build(
+                    builder, request, f"localhost/dfix-verify/{label}:{work.name.lower()}", work
+                )
             except BuildError as error:
-                report.verdict = Verdict.ORIGINAL_FAILED if label == "original" else Verdict.FIXED_FAILED
-                report.error = f"the {label} Dockerfile does not build: {error.message}"
-                report.log = error.tail()
-                report.notes = list(builder.notes)
-                return report
-            archive = work / f"{label}.tar"
-            builder.export(tag, archive)
-            image = read_archive(archive, keep=lambda p: is_database_file(p))
-            archive.unlink()
-            built.append((image, _summary(image, read_packages(image.contents, image.canonical), seconds)))
+                built[label] = error  # a fixed file may build where the original does not: say so
         report.notes = list(builder.notes)
-        (before, report.original), (after, report.fixed) = built
-        packages = (
-            read_packages(before.contents, before.canonical),
-            read_packages(after.contents, after.canonical),
-        )
-        differences = compare(before, after, packages)
-        report.attribution = attribute(differences, fixes, packages)
-        report.secrets = list(_secrets(before, after, fixes))
+        old, new = built["original"], built["fixed"]
+        if isinstance(old, BuildError) or isinstance(new, BuildError):
+            return _failed(report, old, new, fixes)
+        report.original, report.fixed = old.summary, new.summary
+        packages = (old.packages, new.packages)
+        report.attribution = attribute(compare(old.image, new.image, packages), fixes, packages)
+        report.secrets = list(_secrets(old.image, new.image, fixes))
         leaked = any(finding.fixed_layers for finding in report.secrets)
         report.verdict = Verdict.EXPLAINED if report.attribution.ok and not leaked else Verdict.UNEXPLAINED
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    image: Image
+    packages: Packages
+    summary: ImageSummary
+
+
+def _build(builder: Builder, request: BuildRequest, tag: str, work: Path) -> _Built:
+    seconds = builder.build(request, tag)
+    archive = work / "image.tar"
+    builder.export(tag, archive)
+    image = read_archive(archive, keep=is_database_file)
+    archive.unlink()
+    packages = read_packages(image.contents, image.canonical)
+    return _Built(image, packages, _summary(image, packages, seconds))
+
+
+def _failed(
+    report: VerifyReport,
+    old: _Built | BuildError,
+    new: _Built | BuildError,
+    fixes: Sequence[Diagnostic],
+) -> VerifyReport:
+    """The report when a build failed: the original (nothing to compare with; whether the fixed
+    file builds is said too), or only the fixed one (with the fixes that declare they may)."""
+    if isinstance(old, BuildError):
+        report.verdict = Verdict.ORIGINAL_FAILED
+        either = (
+            "; the fixed one does not build either"
+            if isinstance(new, BuildError)
+            else "; the fixed one builds"
+        )
+        report.error = f"the original Dockerfile does not build: {old.message}{either}"
+        report.log = old.tail()
+        report.fixed = None if isinstance(new, BuildError) else new.summary
+        return report
+    assert isinstance(new, BuildError)
+    report.verdict = Verdict.FIXED_FAILED
+    report.original = old.summary
+    declared = [fix.rule for fix in fixes if fix.changes and fix.changes.may_fail]
+    hardening = (
+        f" ({', '.join(dict.fromkeys(declared))} may make a failure that was ignored fail the build)"
+        if declared
+        else ""
+    )
+    report.error = f"the fixed Dockerfile does not build: {new.message}{hardening}"
+    report.log = new.tail()
     return report
 
 

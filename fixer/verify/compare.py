@@ -31,6 +31,8 @@ NOISE = (
     "/var/log/hawkey.log",
     "/var/log/yum.log",
     "/var/log/zypper.log",
+    "/var/log/zypp/**",
+    "/var/lib/zypp/AutoInstalled",  # a "generated <date>" header over what rpm's database also says
     "/var/cache/apt/pkgcache.bin",
     "/var/cache/apt/srcpkgcache.bin",
     "/var/cache/ldconfig/aux-cache",

@@ -86,6 +86,12 @@ def _keeps_ca_certificates(report: VerifyReport) -> None:
     assert "ca-certificates" not in removed
 
 
+def _only_the_fixed_file_builds(report: VerifyReport) -> None:
+    assert report.error and report.error.endswith("; the fixed one builds"), report.error
+    assert "use '--non-interactive'" in (report.log or "")
+    assert report.fixed is not None
+
+
 def _cleans_dnf_cache(report: VerifyReport) -> None:
     """dnf's cache goes, and the rpm database (read from its SQLite file) still has the package."""
     _explained_by("DF107", Kind.FILE)(report)
@@ -162,6 +168,23 @@ CASES = [
         frozenset({"DF107"}),
         select=("DF107",),
         check=_cleans_dnf_cache,
+    ),
+    Case(
+        "df106-zypper-non-interactive",
+        "debian-dnf",
+        "FROM {base}\nRUN zypper install dfix-hello\n",
+        frozenset({"DF106"}),
+        select=("DF106",),
+        verdict=Verdict.ORIGINAL_FAILED,  # zypper stops at its prompt: there is nothing to compare
+        check=_only_the_fixed_file_builds,
+    ),
+    Case(
+        "df107-zypper-clean",
+        "debian-dnf",
+        "FROM {base}\nRUN zypper --non-interactive install dfix-hello\n",
+        frozenset({"DF107"}),
+        select=("DF107",),
+        check=_explained_by("DF107", Kind.FILE),
     ),
     Case(
         "df109-npm-cache-clean",
