@@ -235,9 +235,8 @@ def _build(text: str, workdir: Path) -> tuple[str, bool]:
         if not isinstance(node, Instruction):
             continue
         keyword, value = node.upper_keyword, node.buildkit.value
-        if keyword == "WORKDIR":
+        if keyword == "WORKDIR":  # made when a RUN starts there, as buildah does (BuildKit: at once)
             cwd = posixpath.normpath(posixpath.join(cwd, host(value[0])))
-            os.makedirs(cwd, exist_ok=True)
         elif keyword in ("ENV", "ARG"):
             pairs = (
                 [w.partition("=")[::2] for w in value]
@@ -253,6 +252,7 @@ def _build(text: str, workdir: Path) -> tuple[str, bool]:
             os.makedirs(posixpath.dirname(destination), exist_ok=True)
             shutil.copyfile(workdir / "context" / value[0], destination)
         elif keyword == "RUN":
+            os.makedirs(cwd, exist_ok=True)
             command = host(value[0])
             done = subprocess.run(
                 [*shell, command],

@@ -8,10 +8,12 @@ instruction goes and what each script needs to run as before, or that the RUNs s
 
 * Metadata (``LABEL``, ``EXPOSE``, ``CMD`` …) goes above: no RUN sees it.
 * ``WORKDIR`` goes above. A script that ran before it, and may use its working directory (any
-  program but a package manager; a relative path or redirection), gets ``cd -P <its
-  directory>`` (and ``unset OLDPWD``, which a fresh shell does not have) in its subshell. That
-  needs the directory: an absolute WORKDIR earlier in the stage chain. The base image's
-  WORKDIR is unknown, so then the RUNs stay apart.
+  program but a package manager; a relative path or redirection), gets ``mkdir -p <its
+  directory> && cd -P <it>`` (and ``unset OLDPWD``, which a fresh shell does not have) in its
+  subshell: a builder need not make a WORKDIR's directory before a RUN starts there (buildah
+  does not), and ``mkdir -p`` makes it as the runtime would, as root, so the RUNs must run as
+  root (``_as_root``). That needs the directory: an absolute WORKDIR earlier in the stage
+  chain. The base image's WORKDIR is unknown, so then the RUNs stay apart.
 * ``ENV`` goes below, and each script after it gets ``export NAME=value`` in its subshell: the
   value BuildKit gives it, when that value reads no variable (a variable's value in the base
   image is unknown; BuildKit and the shell expand differently) and the name is no variable
@@ -129,7 +131,10 @@ def plan_moves(
             if reach[index].cwd_dependent:
                 if directory is None or not directory.startswith("/"):
                     return None  # it ran in a directory nobody knows
-                prefix += [f"cd -P {shlex.quote(directory)}", "unset OLDPWD"]
+                if not _as_root(ctx, runs, scripts):
+                    return None  # `mkdir -p` might not make the directory as the build did
+                quoted = shlex.quote(directory)
+                prefix += [f"mkdir -p {quoted}", f"cd -P {quoted}", "unset OLDPWD"]
         environment: dict[str, str] = {}
         for runs_before, exported in exports:
             if runs_before <= index:
@@ -138,6 +143,48 @@ def plan_moves(
             prefix.append("export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in environment.items()))
         prefixes.append(tuple(prefix))
     return Plan(tuple(above), tuple(below), tuple(prefixes))
+
+
+# Subcommands only root can run (they take the package database's lock), and the options that
+# make them only pretend.
+_NEEDS_ROOT: Final = {
+    "apt-get": _words("install remove purge autoremove update upgrade dist-upgrade"),
+    "apt": _words("install remove purge autoremove update upgrade full-upgrade"),
+    "apk": _words("add del update upgrade"),
+    "yum": _words("install remove erase update upgrade"),
+    "dnf": _words("install remove erase update upgrade"),
+    "microdnf": _words("install remove update upgrade"),
+    "zypper": _words("install in remove rm refresh ref update up"),
+}
+_PRETENDS: Final = tuple(
+    _words(
+        "-s --simulate --dry-run --just-print --no-act --recon --print-uris --download-only --downloadonly"
+    )
+)
+
+
+def _as_root(ctx: Context, runs: Sequence[Located], scripts: Sequence[Script]) -> bool:
+    """Whether the RUNs certainly run as root, as a ``mkdir -p`` must to make a directory the
+    way the builder does (``WORKDIR`` makes it, or the runtime when a RUN starts there, owned by
+    root). The stage's USER says so, or, with the image's own user, the first script runs a
+    distribution package manager only root can run, where its failure fails the RUN: as any
+    other user, the build failed there, and so does the merged one."""
+    user = ctx.model.state_at(runs[0].offset).user
+    if user is not None:
+        return user.partition(":")[0] in ("root", "0")
+    first = scripts[0]
+    if not first.is_and_chain():
+        return False
+    commands = list(first.commands)
+    for call in first.invocations(*_NEEDS_ROOT):
+        command = call.command
+        index = commands.index(command)
+        piped = index + 1 < len(commands) and commands[index + 1].connector in ("|", "|&")
+        if command.program != call.manager or piped or call.has_option(*_PRETENDS):
+            continue  # `sudo apt-get`, `apt-get … | tee log`, `apt-get -s install`
+        if call.subcommand in _NEEDS_ROOT[call.manager]:
+            return True
+    return False
 
 
 # Variables the shell reads at start-up or manages itself: an `export` in a running shell is

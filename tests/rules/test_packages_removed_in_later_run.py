@@ -158,7 +158,7 @@ def test_safe_merge(source: str, expected: str) -> None:
             "WORKDIR /build\n"
             "WORKDIR /src\n"
             "COPY input.txt ./\n"
-            "RUN ( cd -P /build && unset OLDPWD"
+            "RUN ( mkdir -p /build && cd -P /build && unset OLDPWD"
             " && apt-get install -y xz-utils && touch installed.marker ) \\\n"
             "    && xz -k input.txt && ls > listing.txt \\\n"
             "    && apt-get purge -y xz-utils\n",
@@ -412,6 +412,29 @@ def test_workdir_root_makes_no_directory() -> None:
     )
     assert fix(source, unsafe=True) == (
         "FROM debian:12\nWORKDIR /build\nWORKDIR /\n"
-        "RUN ( cd -P /build && unset OLDPWD && apt-get install -y gcc && touch m ) \\\n"
+        "RUN ( mkdir -p /build && cd -P /build && unset OLDPWD && apt-get install -y gcc && touch m ) \\\n"
         "    && make \\\n    && apt-get purge -y gcc\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("user", "install"),
+    [
+        pytest.param("USER app\n", "sudo apt-get install -y gcc && touch m", id="user-app"),
+        pytest.param("", "sudo apt-get install -y gcc && touch m", id="sudo"),
+        pytest.param("", "apt-get install -y gcc || true; touch m", id="failure-ignored"),
+        pytest.param("", "apt-get install -y gcc | tee log && touch m", id="piped"),
+        pytest.param("", "apt-get -s install gcc && touch m", id="simulated"),
+    ],
+)
+def test_directory_made_only_as_root(user: str, install: str) -> None:
+    # `mkdir -p` remakes the directory a builder makes as root when a RUN starts there: as any
+    # other user it would fail, or make it theirs. Root is certain when the stage says so, or
+    # when the first script runs apt-get as itself where its failure fails the RUN.
+    source = (
+        f"FROM debian:12\nWORKDIR /build\n{user}RUN {install}\nWORKDIR /src\n"
+        "RUN make\nRUN apt-get purge -y gcc\n"
+    )
+    assert fix(source, unsafe=True) == source
+    as_root = source.replace("USER app\n", "").replace("WORKDIR /build\n", "USER root\nWORKDIR /build\n")
+    assert fix(as_root, unsafe=True) != as_root
