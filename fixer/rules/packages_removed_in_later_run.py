@@ -78,11 +78,14 @@ class PackagesRemovedInLaterRun(Rule):
     Safe when only RUNs and metadata (``LABEL``, ``EXPOSE``, ``CMD`` …) lie between. Unsafe
     when other instructions must move, since the layer cache then follows another order:
     ``WORKDIR``, ``COPY`` and ``ADD`` go above the merged RUN, and a script that ran before a
-    WORKDIR and uses its directory gets ``cd -P <directory> && unset OLDPWD`` first in its
-    subshell; ``ENV`` goes below it, and the scripts after it get ``export NAME=value``.
+    WORKDIR and uses its directory gets ``mkdir -p <dir> && cd -P <dir> && unset OLDPWD``
+    first in its subshell (a builder may make that directory only when a RUN starts there);
+    ``ENV`` goes below it, and the scripts after it get ``export NAME=value``.
 
     No fix where a script could not keep its meaning: a WORKDIR with a script before it that
-    ran in a directory no absolute WORKDIR names (the base image's is unknown); an ENV whose
+    ran in a directory no absolute WORKDIR names (the base image's is unknown), or when the
+    RUNs may not run as root (``mkdir -p`` would not make the directory as the builder does);
+    an ENV whose
     value reads a variable, or that sets one the shell manages (``IFS``, ``PWD``, ``BASH_ENV``
     …); an ``ARG`` (it sets the environment of every later RUN, to a value a build argument
     may change); a COPY or ADD whose destination an earlier script could read or write (it
