@@ -26,11 +26,14 @@ instruction goes and what each script needs to run as before, or that the RUNs s
   place, and with the directories a WORKDIR creates. So they move only where none of those
   scripts could read or write the destination: it is a known absolute path, no earlier script
   names it, a directory above it or a path below it (as an absolute path, a relative one from
-  a known directory, or an expansion whose value is unknown), no earlier script that may use
-  its working directory runs in, above or below it, and no earlier script runs a package
-  manager when it is under a system directory (``/usr``, ``/etc``, ``/opt``, ``/var``,
-  ``/root``, ``/home`` …: which files a package installs is unknown). ``--chown`` with a name
-  moves only as a number: an earlier script may create the user.
+  a known directory, or an expansion whose value is unknown; in its environment, which
+  programs read: ``ENV PREFIX=/app`` steers ``make install``, a build argument may steer it
+  anywhere; or as a directory of the default PATH, where a program is found), no earlier
+  script that may use its working directory runs in, above or below it, and no earlier script
+  runs a package manager when it is under a system directory (``/usr``, ``/etc``, ``/opt``,
+  ``/var``, ``/root``, ``/home`` …: which files a package installs is unknown). ``--chown``
+  with a name moves only as a number: an earlier script may create the user. What the base
+  image's own environment points programs at is unknown to dfix.
 * Anything else (``USER``, ``SHELL``, ``VOLUME``) keeps the RUNs apart.
 """
 
@@ -258,9 +261,11 @@ _SYSTEM_DIRECTORIES: Final = _words(
 _SYSTEM_MANAGERS: Final = frozenset({"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper"})
 # Builtins whose arguments name no file (their redirections may).
 _NO_PATHS: Final = _words(
-    ": echo printf true false pwd type wait set export declare local readonly typeset unset umask"
-    " ulimit read shift exit return alias unalias getopts let kill hash"
+    ": echo printf true false pwd type wait set unset umask ulimit read shift exit return alias unalias"
+    " getopts let kill hash"
 )
+# The PATH a RUN has when its image sets none; its directories are where programs are found.
+_DEFAULT_PATH: Final = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _DIRECTORY_CHANGES: Final = frozenset({"cd", "chdir", "pushd", "popd"})
 
 
@@ -300,7 +305,11 @@ def _system(path: str) -> bool:
 
 
 def _reach(ctx: Context, run: Located, script: Script) -> _Reach:
-    """``_Reach`` of one RUN's script, run in the RUN's WORKDIR."""
+    """``_Reach`` of one RUN's script, run in the RUN's WORKDIR: the paths its words name, its
+    environment names (``ENV PREFIX=/app`` steers ``make install``) and the PATH directories
+    where it finds programs; the directories it runs in."""
+    from fixer.shell import program_lookups
+
     state = ctx.model.state_at(run.offset)
     # Only ENV values are fixed: an ARG's value can come from --build-arg.
     known = {name: value for name, value in state.env.items() if "$" not in value}
@@ -312,9 +321,14 @@ def _reach(ctx: Context, run: Located, script: Script) -> _Reach:
     unknown = False
     cwd_dependent = False
     calls = {id(call.command): call for call in script.invocations()}
+    runs_programs = finds_programs = False
     for command in script.commands:
         program = command.program
         call = calls.get(id(command))
+        if program not in _NO_PATHS and program not in _DIRECTORY_CHANGES:
+            runs_programs = True
+            unknown |= call is None and bool(state.args)  # a build argument may point it anywhere
+        finds_programs |= bool(program_lookups(command))
         if program in _DIRECTORY_CHANGES:
             target = next((w for w in command.args() if not w.text.startswith("-")), None)
             if target is None or target.value is None or not target.value.startswith("/"):
@@ -349,6 +363,12 @@ def _reach(ctx: Context, run: Located, script: Script) -> _Reach:
         else:
             relative.append(value)
             cwd_dependent = True
+    if runs_programs:  # programs read their environment: paths there are theirs too
+        values = [*state.env.values(), *(value for value in state.args.values() if value is not None)]
+        for value in values:
+            paths += [_without_glob(piece) for piece in _pieces(value) if _path_kind(piece) == "absolute"]
+    if finds_programs:  # a file put on PATH may be the program a command finds
+        paths += _DEFAULT_PATH
     if directories is not None:
         for piece in relative:
             if ".." in piece.split("/"):

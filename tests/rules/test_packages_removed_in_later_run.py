@@ -247,6 +247,14 @@ def test_instructions_that_keep_the_runs_apart(between: str) -> None:
             "WORKDIR /app\n", "apt-get install -y gcc ./local.deb", id="package-from-a-relative-path"
         ),
         pytest.param("", "apt-get install -y gcc > /app/log", id="redirection-into-it"),
+        # Or its environment steers a program there (`make install` reads PREFIX), or a build
+        # argument might.
+        pytest.param("ENV PREFIX=/app\nWORKDIR /build\n", "apt-get install -y gcc && make install", id="env"),
+        pytest.param(
+            "WORKDIR /build\n", "export HOME=/app && apt-get install -y gcc && npm i -g x", id="export"
+        ),
+        pytest.param("ENV PATH=/app/bin:$PATH\nWORKDIR /build\n", "apt-get install -y gcc", id="on-path"),
+        pytest.param("ARG V=1\nWORKDIR /build\n", "apt-get install -y gcc && touch m", id="build-arg"),
     ],
 )
 def test_copy_stays_below_scripts_that_may_touch_it(workdir: str, install: str) -> None:
