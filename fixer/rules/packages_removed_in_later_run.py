@@ -90,8 +90,8 @@ class PackagesRemovedInLaterRun(Rule):
     …); an ``ARG`` (it sets the environment of every later RUN, to a value a build argument
     may change); a COPY or ADD whose destination an earlier script could read or write (it
     is not a known absolute path; an earlier script names it, a directory above it or a path
-    below it, or an expansion nobody knows; an earlier script runs a program in it, above it,
-    or in an unknown directory; an earlier script runs a package manager and the destination
+    below it, in its words or its environment (``ENV PREFIX=/app``), or an expansion nobody
+    knows; an earlier script runs a program in it, above it, or in an unknown directory; an earlier script runs a package manager and the destination
     is under a system directory such as ``/usr``, ``/etc``, ``/opt``, ``/var``, ``/root``, for
     which files a package installs is unknown; ``--chown`` names a user, whom an earlier
     script may create). Nor across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a
