@@ -32,7 +32,8 @@ class ApkAddWithoutNoCache(Rule):
 
     ## Fix safety
     Safe: ``--no-cache`` fetches a fresh index for this command and keeps nothing. Not reported
-    when the apk cache is a cache mount (``--mount=type=cache,target=/var/cache/apk``).
+    when the apk cache is a cache mount (``--mount=type=cache,target=/var/cache/apk``). What it
+    may change in the image: the files under ``/var/cache/apk`` (and ``/etc/apk/cache``).
 
     ## References
     - hadolint DL3019, Trivy DS-0025

@@ -35,7 +35,8 @@ class AptGetWithoutYes(Rule):
     ```
 
     ## Fix safety
-    Safe: ``-y`` only answers the prompt the build could not answer.
+    Safe: ``-y`` only answers the prompt the build could not answer. What it may change in the
+    image: nothing (a build that stopped at the prompt now builds).
 
     ## References
     - hadolint DL3014, Trivy DS-0021

@@ -40,7 +40,8 @@ class AptListsNotRemoved(Rule):
     when the install used it), and runs only when everything before it succeeded. No fix is
     offered when a later RUN of the stage (or of a stage built on it) installs packages without
     its own ``apt-get update`` — it needs the lists — or is a RUN dfix cannot read that uses apt.
-    A RUN that keeps ``/var/lib/apt`` in a cache mount is not reported.
+    A RUN that keeps ``/var/lib/apt`` in a cache mount is not reported. What it may change in
+    the image: the files under ``/var/lib/apt/lists`` are gone.
 
     ## References
     - hadolint DL3009

@@ -101,7 +101,8 @@ class NodePackageCacheNotCleaned(Rule):
     application loads its packages from the cache. No fix is offered when the install runs only
     in some branch of the script (``if``, a function) or the script removes npm, yarn or node
     after it. Not reported when the RUN removes the cache or keeps it in a cache mount
-    (``--mount=type=cache,target=/root/.npm``).
+    (``--mount=type=cache,target=/root/.npm``). What it may change in the image: the caches
+    (``~/.npm``, ``/usr/local/share/.cache/yarn``, ``~/.cache/yarn``) are gone.
 
     ## References
     - hadolint DL3060 (yarn)
@@ -115,7 +116,7 @@ class NodePackageCacheNotCleaned(Rule):
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3060",)
     image_changes = ImageChanges(
-        paths=("/**/.npm/**", "/**/.cache/yarn/**", "/usr/local/share/.cache/**", "/**/.cache", "/tmp/**")
+        paths=("/**/.npm/_cacache/**", "/**/.cache/yarn/**", "/usr/local/share/.cache/**", "/**/.cache")
     )
 
     def check(self, ctx: Context) -> Iterator[Violation]:

@@ -71,7 +71,9 @@ class PackageCacheNotCleaned(Rule):
     the install runs only in some branch of the script (``if``, a function), when the script
     also drives another distribution's package manager, or when it removes the package manager
     afterwards (``rpm -e --nodeps``): the cleanup could then name a program that is not there.
-    Not reported when the RUN removes the cache directory or keeps it in a cache mount.
+    Not reported when the RUN removes the cache directory or keeps it in a cache mount. What it
+    may change in the image: the files under ``/var/cache/yum``, ``/var/cache/dnf``,
+    ``/var/cache/libdnf5`` and ``/var/cache/zypp`` are gone.
 
     ## References
     - hadolint DL3032 (yum), DL3040 (dnf), DL3036 (zypper)

@@ -91,9 +91,10 @@ class PackagesRemovedInLaterRun(Rule):
     may change); a COPY or ADD whose destination an earlier script could read or write (it
     is not a known absolute path; an earlier script names it, a directory above it or a path
     below it, in its words or its environment (``ENV PREFIX=/app``), or an expansion nobody
-    knows; an earlier script runs a program in it, above it, or in an unknown directory; an earlier script runs a package manager and the destination
-    is under a system directory such as ``/usr``, ``/etc``, ``/opt``, ``/var``, ``/root``, for
-    which files a package installs is unknown; ``--chown`` names a user, whom an earlier
+    knows; an earlier script runs a program in it, above it, or in an unknown directory; an
+    earlier script runs a package manager and the destination is under a system directory
+    such as ``/usr``, ``/etc``, ``/opt``, ``/var``, ``/root``, for which files a package
+    installs is unknown; ``--chown`` names a user, whom an earlier
     script may create). Nor across ``USER``, ``SHELL``, ``VOLUME``, a new stage or a
     suppression comment; when the RUN flags differ (``--mount``, ``--network``); when a RUN
     uses a heredoc or the exec form; under a SHELL that prepares every RUN (a login or

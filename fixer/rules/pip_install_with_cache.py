@@ -44,6 +44,7 @@ class PipInstallWithCache(Rule):
     written. Not reported when ``PIP_NO_CACHE_DIR`` is set (``ENV``, ``ARG`` or in the script;
     pip turns the cache off for any valid value), when the pip cache is a cache mount
     (``--mount=type=cache,target=/root/.cache/pip``), or when the RUN removes it afterwards.
+    What it may change in the image: the files under ``~/.cache/pip`` are not written.
 
     ## References
     - hadolint DL3042

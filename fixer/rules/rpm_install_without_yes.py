@@ -61,7 +61,8 @@ class RpmInstallWithoutYes(Rule):
 
     ## Fix safety
     Safe: ``-y`` only answers the prompt the build could not answer. ``microdnf`` never
-    prompts, and a command fed by ``yes |`` is answered already: neither is reported.
+    prompts, and a command fed by ``yes |`` is answered already: neither is reported. What it
+    may change in the image: nothing (a build that stopped at the prompt now builds).
 
     ## References
     - hadolint DL3030 (yum), DL3038 (dnf), DL3034 (zypper)

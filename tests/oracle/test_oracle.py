@@ -100,6 +100,16 @@ def _cleans_dnf_cache(report: VerifyReport) -> None:
     assert report.original is not None and report.fixed.packages == report.original.packages
 
 
+WORKDIR_REPRODUCER = (
+    "FROM {base}\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends xz-utils\\\n"
+    " && touch installed.marker\n"
+    "WORKDIR /src\n"
+    "COPY input.txt ./\n"
+    "RUN xz -k input.txt && ls > listing.txt\n"
+    "RUN apt-get purge -y xz-utils\n"
+)
+
 CASES = [
     # --- one case per rule with a fix ---------------------------------------------------------
     Case(
@@ -304,16 +314,20 @@ CASES = [
     Case(
         "reproducer-df501-workdir-between",
         "debian",
-        "FROM {base}\n"
-        "RUN apt-get update && apt-get install -y --no-install-recommends xz-utils\\\n"
-        " && touch installed.marker\n"
-        "WORKDIR /src\n"
-        "COPY input.txt ./\n"
-        "RUN xz -k input.txt && ls > listing.txt\n"
-        "RUN apt-get purge -y xz-utils\n",
-        frozenset({"DF501"}),
+        WORKDIR_REPRODUCER,
+        frozenset(),  # the install ran in the base image's directory, which the file does not say
         select=("DF501",),
         files={"input.txt": b"some input\n"},
+        verdict=Verdict.NOTHING_TO_VERIFY,
+    ),
+    Case(
+        "reproducer-df501-workdir-between-known-directory",
+        "debian",
+        WORKDIR_REPRODUCER.replace("FROM {base}\n", "FROM {base}\nWORKDIR /build\n"),
+        frozenset({"DF501"}),  # each script runs where it ran: `cd` to /build in its subshell
+        select=("DF501",),
+        files={"input.txt": b"some input\n"},
+        check=_explained_by("DF501", Kind.LAYERS),
     ),
     Case(
         "reproducer-df502-shell-state",
@@ -327,9 +341,9 @@ CASES = [
         'RUN echo "X=$X" > /X.txt\n'
         "RUN ls() {{ echo shadowed; }}\n"
         "RUN ls / > /listing.txt\n",
-        frozenset(),
+        frozenset({"DF502"}),  # each RUN's state stays in its subshell
         select=("DF502",),
-        verdict=Verdict.NOTHING_TO_VERIFY,
+        check=_explained_by("DF502", Kind.LAYERS),
     ),
     Case(
         "reproducer-df501-copy-over-package-file",
