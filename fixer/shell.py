@@ -37,6 +37,7 @@ __all__ = [
     "command_line_start",
     "program_lookups",
     "run_scripts",
+    "syntax_tree",
 ]
 
 
@@ -322,14 +323,20 @@ _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 
 
 @functools.lru_cache(maxsize=4096)
-def analyse(text: str) -> Script:
-    """Parse ``text`` as a bash script (cached: the engine re-checks unchanged RUNs each pass)."""
+def syntax_tree(text: str) -> Node:
+    """tree-sitter-bash's tree of ``text``, parsed once for every analysis that reads it
+    (``analyse``, the dialect and pipe checks of DF602)."""
     # tree-sitter-bash's scanner corrupts memory on some non-ASCII input (segfaults found by
     # fuzzing, tree-sitter 0.25-0.26 with tree-sitter-bash 0.23-0.25). Bash gives non-ASCII
     # characters no syntax, so each one is parsed as `%`, a plain word character: offsets stay
     # character offsets, and every word's text is read from the real script.
-    data = _NON_ASCII.sub("%", text).encode("ascii")
-    root = _parser().parse(data).root_node
+    return _parser().parse(_NON_ASCII.sub("%", text).encode("ascii")).root_node
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(text: str) -> Script:
+    """Parse ``text`` as a bash script (cached: the engine re-checks unchanged RUNs each pass)."""
+    root = syntax_tree(text)
     try:
         walker = _Walker(text)
         walker.sequence(root.children, 0, None)

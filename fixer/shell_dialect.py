@@ -59,16 +59,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.shell import _NON_ASCII, _parser, _unescape, _unescape_double_quoted
+from fixer.shell import _unescape, _unescape_double_quoted, _words, syntax_tree
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 __all__ = ["Difference", "bash_difference", "environment_difference"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +110,7 @@ def environment_difference(names: Iterator[str] | frozenset[str] | list[str]) ->
 def _difference(
     text: str, errexit: bool, xtrace: bool, variables: tuple[tuple[str, str], ...]
 ) -> Difference | None:
-    # Non-ASCII characters are parsed as `%`, as fixer.shell does (the scanner's memory bugs);
-    # offsets stay character offsets and every text is read from the real script.
-    root = _parser().parse(_NON_ASCII.sub("%", text).encode("ascii")).root_node
+    root = syntax_tree(text)
     if root.has_error:
         return Difference(0, "a script tree-sitter-bash cannot parse")
     reader = _Reader(text, errexit, xtrace, dict(variables), root)

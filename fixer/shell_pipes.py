@@ -30,16 +30,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.shell import _NON_ASCII, _parser, _unescape, _unescape_double_quoted
+from fixer.shell import _unescape, _unescape_double_quoted, _words, syntax_tree
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 __all__ = ["ByDesign", "failure_by_design"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +53,7 @@ def failure_by_design(text: str) -> ByDesign | None:
 
 @functools.lru_cache(maxsize=1024)
 def _first(text: str) -> ByDesign | None:
-    root = _parser().parse(_NON_ASCII.sub("%", text).encode("ascii")).root_node
+    root = syntax_tree(text)
     if root.has_error:
         return ByDesign(0, "the script does not parse")
     try:

@@ -402,10 +402,10 @@ def _indent(located: Located) -> str:
 def _prefix(run: Run) -> Edit | None:
     """``set -o pipefail && `` in front of the script's first command; None unless the new
     script parses as the old one behind a top-level ``set -o pipefail``."""
-    from fixer.shell import _NON_ASCII, _parser, analyse
+    from fixer.shell import analyse, syntax_tree
 
     script = run.script.script
-    root = _parser().parse(_NON_ASCII.sub("%", script.text).encode("ascii")).root_node
+    root = syntax_tree(script.text)
     statements = [child for child in root.named_children if child.type != "comment"]
     if not statements:
         return None
