@@ -65,19 +65,28 @@ def fed_by_yes(script: Script, command: Command) -> bool:
     return index > 0 and script.commands[index - 1].program == "yes"
 
 
-def cache_mount_targets(instruction: Instruction) -> list[str]:
-    """Targets of ``RUN --mount=type=cache|tmpfs,target=…``: what lands there never reaches a layer."""
-    targets = []
+def mounts(instruction: Instruction) -> list[dict[str, str]]:
+    """The fields of each ``--mount=…`` flag (BuildKit reads them as one CSV record; keys are
+    lower-cased, and ``target`` also answers for ``dst`` and ``destination``)."""
+    found = []
     for flag in instruction.buildkit.flags:
         name, _, spec = flag.partition("=")
-        if name != "--mount":
-            continue
-        fields = dict(_field(part) for part in next(csv.reader([spec]), []))
-        if fields.get("type") in ("cache", "tmpfs"):
+        if name == "--mount":
+            fields = dict(_field(part) for part in next(csv.reader([spec]), []))
             target = fields.get("target") or fields.get("dst") or fields.get("destination")
             if target:
-                targets.append(target.rstrip("/") or "/")
-    return targets
+                fields["target"] = target
+            found.append(fields)
+    return found
+
+
+def cache_mount_targets(instruction: Instruction) -> list[str]:
+    """Targets of ``RUN --mount=type=cache|tmpfs,target=…``: what lands there never reaches a layer."""
+    return [
+        fields["target"].rstrip("/") or "/"
+        for fields in mounts(instruction)
+        if fields.get("type") in ("cache", "tmpfs") and fields.get("target")
+    ]
 
 
 def _field(part: str) -> tuple[str, str]:

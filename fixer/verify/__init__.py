@@ -13,7 +13,6 @@ user asks for it (never from fixing, the language server or pre-commit).
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -222,13 +221,15 @@ def _dummy_ssh_keys(work: Path, texts: Sequence[str]) -> dict[str, Path]:
 def _mount_ids(text: str, kind: str) -> Iterator[str]:
     """The ids of the ``--mount=type=KIND`` flags in ``text`` (BuildKit's defaults: a secret's
     id is its target's name, an ssh mount's is ``default``)."""
-    from fixer.syntax import parse
+    from fixer.rules._cleanup import mounts
+    from fixer.syntax import ParseError, parse
 
-    with contextlib.suppress(Exception):
-        for node in parse(text).instructions:
-            for flag in node.buildkit.flags:
-                name, _, value = flag.partition("=")
-                options = dict(part.partition("=")[::2] for part in value.split(","))
-                if name == "--mount" and options.get("type") == kind:
-                    default = "default" if kind == "ssh" else options.get("target", "").rpartition("/")[2]
-                    yield options.get("id") or default
+    try:
+        instructions = parse(text).instructions
+    except ParseError:
+        return
+    for node in instructions:
+        for fields in mounts(node):
+            if fields.get("type") == kind:
+                default = "default" if kind == "ssh" else fields.get("target", "").rpartition("/")[2]
+                yield fields.get("id") or default
