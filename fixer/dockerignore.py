@@ -39,7 +39,7 @@ class DockerIgnore:
             cleaned = posixpath.normpath(body).lstrip("/") if body else ""
             if cleaned in ("", "."):
                 continue
-            patterns.append(Pattern(cleaned, not exception, _compile(cleaned)))
+            patterns.append(Pattern(cleaned, not exception, pattern_regex(cleaned)))
         return cls(tuple(patterns))
 
     @classmethod
@@ -66,8 +66,9 @@ class DockerIgnore:
 
 
 @functools.cache
-def _compile(pattern: str) -> re.Pattern[str]:
-    """moby/patternmatcher's regexp: ``**`` spans segments, ``*``/``?``/``[…]`` stay in one."""
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """moby/patternmatcher's regexp: ``**`` spans segments, ``*``/``?``/``[…]`` stay in one
+    (also how ``dfix verify`` reads the paths a fix declares)."""
     out, index = [], 0
     while index < len(pattern):
         char = pattern[index]

@@ -8,14 +8,13 @@ image labels builders stamp (``io.buildah.version``). Timestamps are never compa
 
 from __future__ import annotations
 
-import functools
-import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from fixer.dockerignore import pattern_regex
 from fixer.verify.image import Entry, Image
 from fixer.verify.packages import Packages
 
@@ -241,40 +240,6 @@ def secret_layers(image: Image, path: str) -> tuple[list[int], list[int]]:
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
-    return any(_pattern(pattern).fullmatch(path) for pattern in patterns)
-
-
-@functools.cache
-def _pattern(pattern: str) -> re.Pattern[str]:
-    """A glob as a regex: ``/**/`` and a trailing ``/**`` span directories (``/a/**`` is ``/a``
-    and everything below it), ``*``, ``?`` and ``[…]`` stay within one name."""
-    out, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("/**/", index):
-            out.append("/(?:.*/)?")
-            index += 4
-        elif pattern.startswith("/**", index) and index + 3 == len(pattern):
-            out.append("(?:/.*)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        elif pattern[index] == "[" and "]" in pattern[index + 2 :]:
-            end = pattern.index("]", index + 2)
-            body = pattern[index + 1 : end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
-            index = end + 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))
-
-
-def sizes(differences: Sequence[Difference]) -> int:
-    return sum(d.size for d in differences if d.kind is Kind.FILE)
+    """Whether ``path`` matches one of the glob ``patterns`` (``.dockerignore`` syntax); a
+    trailing ``/**`` takes in the directory itself (``/var/lib/apt/lists/**`` covers ``…/lists``)."""
+    return any(pattern_regex(p).fullmatch(path) or pattern_regex(p).fullmatch(path + "/") for p in patterns)
