@@ -63,18 +63,17 @@ def attribute(
     package_owner: dict[str, Explained | None] = {
         d.subject: _package_explainer(d, explained, recommended_only, packages[1]) for d in package_diffs
     }
-    owned = _owned_paths(package_diffs, packages)
+    ownership = _ownership(package_diffs, packages)
+    unexplained_folded: list[Difference] = []
     for difference in differences:
         if difference.kind is Kind.PACKAGE:
             _place(package_owner[difference.subject], difference, unexplained)
             continue
-        if difference.kind is Kind.FILE and difference.subject in owned:
-            continue  # folded into its package below
-        _place(_explainer(difference, explained), difference, unexplained)
-    unexplained_folded: list[Difference] = []
-    for difference in differences:
-        if difference.kind is Kind.FILE and difference.subject in owned:
-            owner = _folding_owner(owned[difference.subject], package_owner, explained)
+        names = ownership.packages_of(difference.subject) if difference.kind is Kind.FILE else None
+        if names is None:
+            _place(_explainer(difference, explained), difference, unexplained)
+        else:  # folded into its package change
+            owner = _folding_owner(names, package_owner, explained)
             (owner.folded if owner else unexplained_folded).append(difference)
     reasons = {d: reason for d in unexplained if (reason := _near_miss(d, explained, packages[0]))}
     return Attribution(explained, unexplained, unexplained_folded, reasons)
@@ -122,10 +121,9 @@ def _package_explainer(
     return next((c for c in explained if c.changes.packages is PackageChanges.RECOMMENDED), None)
 
 
-def _owned_paths(package_diffs: Sequence[Difference], packages: tuple[Packages, Packages]) -> _OwnedPaths:
-    """Path → the changed packages it belongs to: the packages' file lists, in the image that
-    has them; the package managers' own files (``{""}``); what lies in directories that only
-    changed packages own; the package files apt downloaded; what their maintainer scripts name."""
+def _ownership(package_diffs: Sequence[Difference], packages: tuple[Packages, Packages]) -> _Ownership:
+    """Which changed packages each path belongs to: their file lists, in the image that has
+    them, and what a package change leaves elsewhere (see ``_Ownership.packages_of``)."""
     owned: dict[str, set[str]] = {}
     scripts: dict[str, str] = {}
     for difference in package_diffs:
@@ -136,21 +134,24 @@ def _owned_paths(package_diffs: Sequence[Difference], packages: tuple[Packages, 
     changed = set(scripts)
     owners = [image.owners() for image in packages] if package_diffs else []
     solely = {path for path in owned if all(o.get(path, set()) <= changed for o in owners)}
-    return _OwnedPaths(owned, solely, scripts)
+    return _Ownership(owned, solely, scripts)
 
 
-class _OwnedPaths(dict[str, set[str]]):
-    """``owned`` plus, on lookup, the package managers' own files and what a package change
-    leaves elsewhere (see ``_owned_paths``)."""
+@dataclass(frozen=True, slots=True)
+class _Ownership:
+    """``owned``: path → changed packages listing it; ``solely``: the directories only changed
+    packages own; ``scripts``: each changed package's maintainer scripts."""
 
-    def __init__(self, owned: dict[str, set[str]], solely: set[str], scripts: dict[str, str]) -> None:
-        super().__init__(owned)
-        self.solely = solely
-        self.scripts = scripts
+    owned: dict[str, set[str]]
+    solely: set[str]
+    scripts: dict[str, str]
 
-    def _lookup(self, path: str) -> set[str] | None:
-        if dict.__contains__(self, path):
-            return dict.__getitem__(self, path)
+    def packages_of(self, path: str) -> set[str] | None:
+        """The changed packages ``path`` goes with (``{""}``: the package managers' own
+        files), or None: its file lists, the databases and trigger caches, a package file apt
+        downloaded, a directory only changed packages own, a path a maintainer script names."""
+        if path in self.owned:
+            return self.owned[path]
         if matches_any(path, BOOKKEEPING):
             return {""}
         directory, name = posixpath.split(path)
@@ -161,19 +162,10 @@ class _OwnedPaths(dict[str, set[str]]):
         parent = directory
         while parent not in ("/", ""):
             if parent in self.solely:
-                return dict.__getitem__(self, parent)
+                return self.owned[parent]
             parent = posixpath.dirname(parent)
         named = {package for package, text in self.scripts.items() if _names(text, path)}
         return named or None
-
-    def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and self._lookup(path) is not None
-
-    def __getitem__(self, path: str) -> set[str]:
-        found = self._lookup(path)
-        if found is None:
-            raise KeyError(path)
-        return found
 
 
 APT_ARCHIVES = "/var/cache/apt/archives"
@@ -200,11 +192,9 @@ def _folding_owner(
     """The fix a package-owned file goes with: its packages' fix; for the package databases,
     the fix that explains the package changes (or, with none, a fix that may change packages)."""
     if names == {""}:
-        owners = set(package_owner.values())
-        if owners and None not in owners:
-            return next(iter(o for o in package_owner.values() if o))
+        owners = list(package_owner.values())
         if not owners:
             return next((c for c in explained if c.changes.packages is not PackageChanges.NONE), None)
-        return None
+        return None if None in owners else owners[0]
     found = {package_owner.get(name) for name in names if name}
     return found.pop() if len(found) == 1 else None
