@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from fixer.verify import ImageSummary, Verdict, VerifyReport
+from fixer.verify import ImageSummary, SecretFinding, Verdict, VerifyReport
 from fixer.verify.compare import Difference, Kind, megabytes
 from fixer.verify.explain import Explained
 
@@ -175,7 +175,7 @@ def _fix_label(explained: Explained) -> str:
     return f"{fix.rule} {fix.name} (line {fix.line})"
 
 
-def _secret_line(finding: Any) -> str:
+def _secret_line(finding: SecretFinding) -> str:
     before = ", ".join(map(str, finding.original_layers)) or "none"
     after = ", ".join(map(str, finding.fixed_layers)) or "none"
     return f"secret {finding.path}: in layers {before} of the original, {after} of the fixed image"

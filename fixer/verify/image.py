@@ -74,24 +74,28 @@ class Image:
     contents: dict[str, bytes] = field(default_factory=dict)
     os: str = "linux"
 
-    def canonical(self, path: str, depth: int = 0) -> str:
+    def canonical(self, path: str) -> str:
         """``path`` with the symlinked directories on its way resolved in this image: a package
         that lists ``/lib/x86_64-linux-gnu/libc.so.6`` puts it in ``/usr/lib/…`` on a merged-/usr
         system, where ``/lib`` links to ``usr/lib``. The last component stays as it is."""
-        parts = [part for part in path.split("/") if part]
-        resolved = ""
-        for index, part in enumerate(parts):
-            candidate = f"{resolved}/{part}"
+        directory, name = posixpath.split(path)
+        return posixpath.join(self._resolved(directory, 0), name)
+
+    def _resolved(self, directory: str, depth: int) -> str:
+        resolved = "/"
+        for part in directory.split("/"):
+            if not part:
+                continue
+            candidate = posixpath.join(resolved, part)
             entry = self.files.get(candidate)
-            if entry is None or entry.kind != "symlink" or not entry.target or index == len(parts) - 1:
-                resolved = candidate
-            elif depth > 40:  # a symlink loop
-                return path
-            else:
-                target = entry.target if entry.target.startswith("/") else f"{resolved}/{entry.target}"
-                resolved = self.canonical(posixpath.normpath(target) + "/.", depth + 1).removesuffix("/.")
-                resolved = "" if resolved == "/" else resolved
-        return resolved or "/"
+            if entry is not None and entry.kind == "symlink" and entry.target:
+                if depth > 40:  # a symlink loop
+                    return directory
+                candidate = self._resolved(
+                    posixpath.normpath(posixpath.join(resolved, entry.target)), depth + 1
+                )
+            resolved = candidate
+        return resolved
 
     @property
     def size(self) -> int:
