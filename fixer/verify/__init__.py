@@ -98,8 +98,9 @@ def verify(
         return report
     with tempfile.TemporaryDirectory(prefix="dfix-verify-") as scratch:
         work = Path(scratch)
-        secrets = _dummy_secrets(work, (original, fixed))
-        ssh = _dummy_ssh_keys(work, (original, fixed)) if shutil.which("ssh-keygen") else {}
+        mounts = [fields for text in (original, fixed) for fields in _mounts(text)]
+        secrets = _dummy_secrets(work, _mount_ids(mounts, "secret"))
+        ssh = _dummy_ssh_keys(work, _mount_ids(mounts, "ssh")) if shutil.which("ssh-keygen") else {}
         built: dict[str, _Built | BuildError] = {}
         for label, text in (("original", original), ("fixed", fixed)):
             dockerfile = work / f"{label}.Dockerfile"
@@ -192,22 +193,22 @@ def _secrets(before: Image, after: Image, fixes: Sequence[Diagnostic]) -> Iterat
         yield SecretFinding(path, tuple(added), tuple(whiteouts), tuple(still))
 
 
-def _dummy_secrets(work: Path, texts: Sequence[str]) -> dict[str, Path]:
+def _dummy_secrets(work: Path, ids: Sequence[str]) -> dict[str, Path]:
     """A file of dummy bytes for every ``--mount=type=secret`` id the files use: the build needs
     the secret to be there, and its value is nobody's business."""
-    ids: dict[str, Path] = {}
-    for secret in sorted({s for text in texts for s in _mount_ids(text, "secret")}):
-        path = work / f"secret-{len(ids)}"
+    found: dict[str, Path] = {}
+    for secret in ids:
+        path = work / f"secret-{len(found)}"
         path.write_text(f"dfix-verify-dummy-secret-{secret}\n")
-        ids[secret] = path
-    return ids
+        found[secret] = path
+    return found
 
 
-def _dummy_ssh_keys(work: Path, texts: Sequence[str]) -> dict[str, Path]:
+def _dummy_ssh_keys(work: Path, ids: Sequence[str]) -> dict[str, Path]:
     """A throwaway key for every ``--mount=type=ssh`` id: the builder serves it from an agent,
     so the RUN finds a socket with a key; it opens no door anywhere."""
     keys: dict[str, Path] = {}
-    for name in sorted({s for text in texts for s in _mount_ids(text, "ssh")}):
+    for name in ids:
         path = work / f"ssh-{len(keys)}"
         subprocess.run(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dfix-verify", "-f", str(path)],
@@ -218,18 +219,23 @@ def _dummy_ssh_keys(work: Path, texts: Sequence[str]) -> dict[str, Path]:
     return keys
 
 
-def _mount_ids(text: str, kind: str) -> Iterator[str]:
-    """The ids of the ``--mount=type=KIND`` flags in ``text`` (BuildKit's defaults: a secret's
-    id is its target's name, an ssh mount's is ``default``)."""
+def _mounts(text: str) -> list[dict[str, str]]:
+    """The fields of every ``--mount`` flag in the Dockerfile ``text``."""
     from fixer.rules._cleanup import mounts
     from fixer.syntax import ParseError, parse
 
     try:
-        instructions = parse(text).instructions
+        return [fields for node in parse(text).instructions for fields in mounts(node)]
     except ParseError:
-        return
-    for node in instructions:
-        for fields in mounts(node):
-            if fields.get("type") == kind:
-                default = "default" if kind == "ssh" else fields.get("target", "").rpartition("/")[2]
-                yield fields.get("id") or default
+        return []
+
+
+def _mount_ids(mounts: Sequence[dict[str, str]], kind: str) -> list[str]:
+    """The ids of the ``type=KIND`` mounts, sorted (BuildKit's defaults: a secret's id is its
+    target's name, an ssh mount's is ``default``)."""
+    ids = set()
+    for fields in mounts:
+        if fields.get("type") == kind:
+            default = "default" if kind == "ssh" else fields.get("target", "").rpartition("/")[2]
+            ids.add(fields.get("id") or default)
+    return sorted(ids)

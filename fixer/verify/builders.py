@@ -371,21 +371,18 @@ class _UnixConnection(http.client.HTTPConnection):
 def _context_tar(request: BuildRequest, out: IO[bytes]) -> str:
     """Write the context (``.dockerignore`` applied) and the Dockerfile as a tarball to ``out``;
     return the Dockerfile's name in it."""
-    ignore = DockerIgnore.of(request.context)
+    dockerignore = request.context / ".dockerignore"
+    rules = dockerignore.read_bytes() if dockerignore.is_file() else b""
+    ignore = DockerIgnore.parse(rules.decode("utf-8", errors="replace"))
     name = f".dfix-verify-{os.getpid()}.Dockerfile"
     with tarfile.open(fileobj=out, mode="w") as tar:
         for path in sorted(request.context.rglob("*")):
             relative = path.relative_to(request.context).as_posix()
-            if relative == ".dockerignore" or not ignore.excludes(relative):
+            if relative != ".dockerignore" and not ignore.excludes(relative):
                 tar.add(path, arcname=relative, recursive=False)
-        ignored = (
-            (request.context / ".dockerignore").read_bytes()
-            if (request.context / ".dockerignore").exists()
-            else b""
-        )
         for arcname, data in (
             (name, request.dockerfile.read_bytes()),
-            (".dockerignore", ignored + f"\n{name}\n".encode()),
+            (".dockerignore", rules + f"\n{name}\n".encode()),  # the engine reads it; COPY skips the file
         ):
             info = tarfile.TarInfo(arcname)
             info.size = len(data)
