@@ -109,8 +109,14 @@ def _stdin_report(name: str, options: Options) -> FileReport:
     return _report(name, result, options, output=output)
 
 
+def _directory(name: str) -> str | None:
+    """The directory of the file ``name`` (None for stdin): where its configuration is looked
+    up, and its build context unless --context names one."""
+    return os.path.dirname(os.path.abspath(name)) if name != STDIN else None
+
+
 def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
-    directory = os.path.dirname(os.path.abspath(name)) if name != STDIN else None
+    directory = _directory(name)
     context = options.context or directory
     config = _config(directory or os.getcwd())
     config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None)
@@ -508,11 +514,9 @@ def run_verify(
                 print(error, file=sys.stderr)
                 code = 2
                 continue
-            context = options.context or os.path.dirname(os.path.abspath(name))
+            context = Path(options.context or _directory(name) or ".")
             applied = [d for d in result.diagnostics if d.fixed]
-            report = verify(
-                name, result.input, result.output, applied, builder, Path(context), build_args, target
-            )
+            report = verify(name, result.input, result.output, applied, builder, context, build_args, target)
             reports.append(report)
             code = max(code, report.verdict.exit_code)
             if output_format is VerifyFormat.text:
