@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import fixer
-from fixer.rules._cleanup import cache_mount_targets
+from fixer.rules.packages._cleanup import cache_mount_targets
 from fixer.shell import Command, PackageInvocation, run_scripts
 from fixer.syntax import Instruction, Located
 

@@ -41,7 +41,7 @@ import pytest
 import fixer
 from fixer.io import MAX_BYTES
 from fixer.rules import RULES
-from fixer.rules.add_local_source import AddLocalSource
+from fixer.rules.exposure.add_local_source import AddLocalSource
 
 CLEAN = b"FROM alpine:3.19\nRUN echo hi\n"
 # DF601 add-local-source, one instruction per kind of finding.

@@ -3,6 +3,8 @@
 Codes, names and aliases are unique and well formed, every rule documents itself in the sections
 ``dfix explain`` prints, a fixable rule names its fix, and every rule module is registered in
 ``fixer.rules.RULES``. Modules whose name starts with ``_`` (``_base``, shared helpers) hold no rule.
+A rule lives in the package of its family (DF1xx in ``fixer/rules/packages/``), its tests in the
+same place under ``tests/rules/``: one place to look for a rule, its helpers and its tests.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import inspect
 import pkgutil
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -28,11 +31,15 @@ def duplicates(values: list[str]) -> list[str]:
     return [value for value, count in Counter(values).items() if count > 1]
 
 
+FAMILIES = {"1": "packages", "2": "secrets", "3": "users", "4": "images", "5": "layers", "6": "exposure"}
+TESTS = Path(__file__).parent / "rules"
+
+
 def rule_modules() -> list[str]:
     return sorted(
-        f"{fixer.rules.__name__}.{info.name}"
-        for info in pkgutil.iter_modules(fixer.rules.__path__)
-        if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.walk_packages(fixer.rules.__path__, prefix=f"{fixer.rules.__name__}.")
+        if not info.ispkg and not info.name.rpartition(".")[2].startswith("_")
     )
 
 
@@ -120,3 +127,12 @@ def test_every_rule_module_is_registered(module: str) -> None:
     assert defined, f"{module} defines no rule (helpers belong in a module named _...)"
     unregistered = [rule.__name__ for rule in defined if rule not in RULES]
     assert unregistered == [], f"add {unregistered} to RULES in fixer/rules/__init__.py"
+
+
+@per_rule
+def test_rule_lives_in_its_family(rule: type[Rule]) -> None:
+    family = FAMILIES[rule.code[2]]
+    module = rule.__module__.removeprefix(f"{fixer.rules.__name__}.")
+    assert module.partition(".")[0] == family, f"{rule.code} belongs in fixer/rules/{family}/"
+    tests = TESTS / family / f"test_{module.partition('.')[2]}.py"
+    assert tests.is_file(), f"{rule.code}'s tests belong in {tests.relative_to(TESTS.parent.parent)}"

@@ -1,5 +1,10 @@
 """The rule registry: every rule, listed explicitly (greppable; a test checks nothing is missing).
 
+Rules live by family, one module each, with the family's shared helpers (``_name.py``) beside
+them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``users`` (DF3xx users and
+privileges), ``layers`` (DF5xx), ``exposure`` (DF6xx exposure and hygiene). Helpers every family
+uses (``_base``, ``_run``) sit at this level.
+
 Rules are chosen by code (``DF601``), code prefix (``DF6``), name (``add-local-source``) or alias
 (``DL3020``); ``select`` narrows the set, ``ignore`` removes from it.
 """
@@ -9,20 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fixer.rules._base import Rule
-from fixer.rules.add_local_source import AddLocalSource
-from fixer.rules.apk_add_without_no_cache import ApkAddWithoutNoCache
-from fixer.rules.apt_get_install_recommends import AptGetInstallRecommends
-from fixer.rules.apt_get_update_alone import AptGetUpdateAlone
-from fixer.rules.apt_get_without_yes import AptGetWithoutYes
-from fixer.rules.apt_in_script import AptInScript
-from fixer.rules.apt_lists_not_removed import AptListsNotRemoved
-from fixer.rules.consecutive_runs import ConsecutiveRuns
-from fixer.rules.node_package_cache_not_cleaned import NodePackageCacheNotCleaned
-from fixer.rules.package_cache_not_cleaned import PackageCacheNotCleaned
-from fixer.rules.packages_removed_in_later_run import PackagesRemovedInLaterRun
-from fixer.rules.pip_install_with_cache import PipInstallWithCache
-from fixer.rules.pipe_without_pipefail import PipeWithoutPipefail
-from fixer.rules.rpm_install_without_yes import RpmInstallWithoutYes
+from fixer.rules.exposure.add_local_source import AddLocalSource
+from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.layers.consecutive_runs import ConsecutiveRuns
+from fixer.rules.layers.packages_removed_in_later_run import PackagesRemovedInLaterRun
+from fixer.rules.packages.apk_add_without_no_cache import ApkAddWithoutNoCache
+from fixer.rules.packages.apt_get_install_recommends import AptGetInstallRecommends
+from fixer.rules.packages.apt_get_update_alone import AptGetUpdateAlone
+from fixer.rules.packages.apt_get_without_yes import AptGetWithoutYes
+from fixer.rules.packages.apt_in_script import AptInScript
+from fixer.rules.packages.apt_lists_not_removed import AptListsNotRemoved
+from fixer.rules.packages.node_package_cache_not_cleaned import NodePackageCacheNotCleaned
+from fixer.rules.packages.package_cache_not_cleaned import PackageCacheNotCleaned
+from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
+from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
 
 RULES: tuple[type[Rule], ...] = (
     AptGetWithoutYes,

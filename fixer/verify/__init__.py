@@ -221,7 +221,7 @@ def _dummy_ssh_keys(work: Path, ids: Sequence[str]) -> dict[str, Path]:
 
 def _mounts(text: str) -> list[dict[str, str]]:
     """The fields of every ``--mount`` flag in the Dockerfile ``text``."""
-    from fixer.rules._cleanup import mounts
+    from fixer.rules.packages._cleanup import mounts
     from fixer.syntax import ParseError, parse
 
     try:

@@ -8,7 +8,7 @@ from typing import Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
-from fixer.rules._merge import merge_runs
+from fixer.rules.layers._merge import merge_runs
 from fixer.syntax import Instruction
 
 

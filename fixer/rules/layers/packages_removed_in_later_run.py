@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import environment
-from fixer.rules._merge import merge_runs
 from fixer.rules._run import Run, runs
+from fixer.rules.layers._merge import merge_runs
+from fixer.rules.packages._cleanup import environment
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation, Script, Word

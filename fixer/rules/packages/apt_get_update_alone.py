@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._merge import merge_runs
 from fixer.rules._run import Run, runs
+from fixer.rules.layers._merge import merge_runs
 
 UPDATERS = ("apt-get", "apt")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 from fixer.diagnostic import Applicability, Edit, Fix
 from fixer.rules._base import Context, Located
-from fixer.rules._moves import METADATA, MOVABLE, Between, Plan, plan_moves
+from fixer.rules.layers._moves import METADATA, MOVABLE, Between, Plan, plan_moves
 from fixer.suppress import parse_comment
 from fixer.syntax import Comment, Instruction, SourceLine
 from fixer.syntax.lexer import lstrip_go

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import fed_by_yes
 from fixer.rules._run import runs
+from fixer.rules.packages._cleanup import fed_by_yes
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation, Word

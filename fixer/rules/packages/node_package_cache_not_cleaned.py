@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import (
+from fixer.rules._run import Run, append_command
+from fixer.rules.packages._cleanup import (
     environment,
     mount_covers,
     option_value,
@@ -18,7 +19,6 @@ from fixer.rules._cleanup import (
     unconditional,
     wrapper_prefix,
 )
-from fixer.rules._run import Run, append_command
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation, Word

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import mount_covers, removes_path, wrapper_prefix
 from fixer.rules._run import Run, append_command, runs
+from fixer.rules.packages._cleanup import mount_covers, removes_path, wrapper_prefix
 
 LISTS = "/var/lib/apt/lists"
 CLEANUP = "rm -rf /var/lib/apt/lists/*"

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import environment, inline_variables, mount_covers, option_value, removes_any
 from fixer.rules._run import Run, runs
+from fixer.rules.packages._cleanup import (
+    environment,
+    inline_variables,
+    mount_covers,
+    option_value,
+    removes_any,
+)
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation

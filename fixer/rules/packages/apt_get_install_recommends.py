@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges, PackageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
-from fixer.rules._cleanup import environment
 from fixer.rules._run import Run, runs
+from fixer.rules.packages._cleanup import environment
 
 if TYPE_CHECKING:
     from fixer.shell import Command, PackageInvocation, Word

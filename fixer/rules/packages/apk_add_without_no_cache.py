@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._cleanup import mount_covers
 from fixer.rules._run import runs
+from fixer.rules.packages._cleanup import mount_covers
 
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
 
