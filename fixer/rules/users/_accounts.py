@@ -177,3 +177,20 @@ def groups(script: Script) -> Iterator[Group]:
         else:
             continue
         yield Group(operands[0] if operands else None, options.get("--gid"), command)
+
+
+# usermod changes an existing account; `-l` is the new login name there, not useradd's flag.
+_USERMOD: Final = _Syntax(
+    frozenset("cdefgGlpPRsuvVwWZ"),
+    _names(
+        "--comment --home --expiredate --inactive --gid --groups --login --password --prefix --root"
+        " --shell --uid --add-subuids --del-subuids --add-subgids --del-subgids --selinux-user"
+        " --selinux-range"
+    ),
+    {"-p": "--password", "-s": "--shell", "-u": "--uid", "-g": "--gid", "-l": "--login"},
+)
+
+
+def usermod_options(command: Command) -> tuple[dict[str, str | None], list[str]]:
+    """A ``usermod`` command's options (by long name) and operands (the user it changes)."""
+    return parse_options(_texts(command), _USERMOD)
