@@ -28,6 +28,10 @@ from fixer.rules.packages.node_package_cache_not_cleaned import NodePackageCache
 from fixer.rules.packages.package_cache_not_cleaned import PackageCacheNotCleaned
 from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
+from fixer.rules.users.password_in_run import PasswordInRun
+from fixer.rules.users.setuid_bit_set import SetuidBitSet
+from fixer.rules.users.sudo_in_run import SudoInRun
+from fixer.rules.users.useradd_without_no_log_init import UseraddWithoutNoLogInit
 
 RULES: tuple[type[Rule], ...] = (
     AptGetWithoutYes,
@@ -44,6 +48,10 @@ RULES: tuple[type[Rule], ...] = (
     ConsecutiveRuns,
     AddLocalSource,
     PipeWithoutPipefail,
+    SetuidBitSet,
+    SudoInRun,
+    PasswordInRun,
+    UseraddWithoutNoLogInit,
 )
 
 

@@ -1,0 +1,9 @@
+FROM debian:12
+RUN useradd --no-log-init --uid 10001 --create-home --shell /bin/bash app
+RUN chpasswd <<EOT
+app:changeme
+EOT
+WORKDIR /home/app
+RUN usermod -p '$6$rounds=5000$saltsalt$hash' root
+RUN --mount=type=secret,id=pw chpasswd < /run/secrets/pw
+USER 10001:10001

@@ -1,0 +1,8 @@
+FROM debian:12
+ARG SVC_UID=123456
+RUN groupadd --gid "${SVC_UID}" svc \
+    && useradd --uid "${SVC_UID}" --gid svc --system --shell /usr/sbin/nologin svc \
+    && useradd -m -u 2000000 batch \
+    # below hadolint's line: left alone
+    && useradd -m -u 10001 app
+USER 10001:10001
