@@ -65,7 +65,8 @@ class ImageChanges:
     own files change with them); ``installs``: packages the fix installs by name, which may be
     new to the image with what they depend on; ``config``: image config keys (``Shell``); ``secrets``: files
     that must be in no layer of the fixed image; ``may_fail``: the fixed build may fail where the
-    original passed, which is the hardening itself (a pipe that failed quietly).
+    original passed, which is the hardening itself (a pipe that failed quietly); ``setid_bits``:
+    regular files may lose their setuid/setgid bits (that change of mode and no other, anywhere).
     """
 
     paths: tuple[str, ...] = ()
@@ -75,10 +76,17 @@ class ImageChanges:
     config: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
     may_fail: bool = False
+    setid_bits: bool = False
 
     def __bool__(self) -> bool:
         return bool(
-            self.paths or self.layers or self.packages or self.config or self.secrets or self.may_fail
+            self.paths
+            or self.layers
+            or self.packages
+            or self.config
+            or self.secrets
+            or self.may_fail
+            or self.setid_bits
         )
 
     def describe(self) -> str:
@@ -98,6 +106,8 @@ class ImageChanges:
             parts.append("removes " + ", ".join(self.secrets) + " from every layer")
         if self.may_fail:
             parts.append("the build may now fail where a failure was ignored")
+        if self.setid_bits:
+            parts.append("drops setuid/setgid bits from files")
         return "; ".join(parts) or "nothing"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fixer.verify import ImageSummary, SecretFinding, Verdict, VerifyReport
@@ -47,7 +48,7 @@ def _describe_group(kind: Kind, group: list[Difference]) -> str:
     if kind is Kind.LAYERS:
         return group[0].describe()
     if kind is Kind.CONFIG:
-        return "; ".join(f"{d.subject}: {d.before} → {d.after}" for d in group)
+        return "; ".join(d.describe() for d in group)
     if kind is Kind.PACKAGE:
         return "; ".join(_package_phrases(group))
     return _files_phrase(group)
@@ -61,15 +62,28 @@ def _package_phrases(group: list[Difference]) -> Iterator[str]:
     ):
         names = [d.subject for d in group if d.change == change]
         if names:
-            shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
-            yield f"{_count(len(names), 'package')} {verb}: {shown}"
+            yield f"{_count(len(names), 'package')} {verb}: {_listing(names)}"
+
+
+def _listing(names: Sequence[str], most: int = 8) -> str:
+    return ", ".join(names[:most]) + (", …" if len(names) > most else "")
+
+
+# A file difference's kind of change as a phrase says it; a mode change that only dropped the
+# setuid/setgid bits is told apart from other changes, since it is the point of a hardening fix.
+_FILE_CHANGES: tuple[tuple[str, Callable[[Difference], bool]], ...] = (
+    ("removed", lambda d: d.change == "removed"),
+    ("added", lambda d: d.change == "added"),
+    ("stripped of setuid/setgid", lambda d: d.setid_dropped),
+    ("changed", lambda d: d.change == "changed" and not d.setid_dropped),
+)
 
 
 def _files_phrase(group: list[Difference], suffix: str = "") -> str:
     """``12 files removed under /var/lib/apt/lists (18.3 MB)``, one clause per kind of change."""
     clauses = []
-    for change in ("removed", "added", "changed"):
-        paths = [d for d in group if d.change == change]
+    for change, belongs in _FILE_CHANGES:
+        paths = [d for d in group if belongs(d)]
         if not paths:
             continue
         common = posixpath.commonpath([d.subject for d in paths])
@@ -84,6 +98,41 @@ def _files_phrase(group: list[Difference], suffix: str = "") -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class SetidChange:
+    """How the setuid/setgid files differ between the images: how many in each, the fixed
+    image's that were set in the original (``still``) and those that were not (``new``)."""
+
+    before: int
+    after: int
+    still: tuple[str, ...]
+    new: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``SUID/SGID files: 14 → 2 (still set: /usr/bin/su, /usr/bin/passwd)``."""
+        details = [
+            f"{label}: {_listing(paths)}"
+            for label, paths in (("still set", self.still), ("new", self.new))
+            if paths
+        ]
+        return f"SUID/SGID files: {self.before} → {self.after}" + (
+            f" ({'; '.join(details)})" if details else ""
+        )
+
+
+def setid_change(report: VerifyReport) -> SetidChange | None:
+    """The change in setuid/setgid files, when both images were built and they differ."""
+    if report.original is None or report.fixed is None or report.original.suid == report.fixed.suid:
+        return None
+    before = set(report.original.suid)
+    return SetidChange(
+        len(report.original.suid),
+        len(report.fixed.suid),
+        tuple(p for p in report.fixed.suid if p in before),
+        tuple(p for p in report.fixed.suid if p not in before),
+    )
 
 
 def unexplained_lines(report: VerifyReport) -> list[str]:
@@ -132,6 +181,9 @@ def render_text(report: VerifyReport) -> str:
     for label, summary in (("original", report.original), ("fixed", report.fixed)):
         if summary:
             lines.append(f"  {label:<9}{_image_line(summary)}")
+    setid = setid_change(report)
+    if setid:
+        lines.append(f"  {setid.describe()}")
     if report.attribution:
         lines += [f"  {_fix_label(e)}: {fix_summary(e)}" for e in report.attribution.explained]
         shown = unexplained_lines(report)
@@ -197,6 +249,9 @@ def render_markdown(report: VerifyReport) -> str:
             ),
             "",
         ]
+    setid = setid_change(report)
+    if setid:
+        lines += [setid.describe(), ""]
     if report.attribution:
         lines += ["| fix | what it changed in the image |", "|---|---|"]
         lines += [
@@ -230,6 +285,7 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
         "notes": report.notes,
         "original": _summary_json(report.original),
         "fixed": _summary_json(report.fixed),
+        "setid_files": _setid_json(setid_change(report)),
         "fixes": [
             {
                 "code": e.fix.rule,
@@ -269,12 +325,25 @@ def _summary_json(summary: ImageSummary | None) -> dict[str, Any] | None:
     if summary is None:
         return None
     return {
+        "reference": summary.reference,
         "layers": summary.layers,
         "size": summary.size,
         "packages": summary.packages,
         "package_manager": summary.package_manager,
         "suid": list(summary.suid),
         "build_seconds": round(summary.build_seconds, 2),
+    }
+
+
+def _setid_json(change: SetidChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "original": change.before,
+        "fixed": change.after,
+        "still_set": list(change.still),
+        "new": list(change.new),
+        "summary": change.describe(),
     }
 
 
@@ -286,6 +355,8 @@ def _difference_json(difference: Difference) -> dict[str, Any]:
         "before": difference.before,
         "after": difference.after,
         "size": difference.size,
+        "setid_dropped": difference.setid_dropped,
+        "description": difference.describe(),
     }
 
 

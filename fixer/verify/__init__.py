@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from fixer.diagnostic import Diagnostic
+from fixer.verify.accounts import ACCOUNT_FILES, user_notes
 from fixer.verify.builders import Builder, BuildError, BuildRequest
 from fixer.verify.compare import compare, secret_layers, suid_files
 from fixer.verify.explain import Attribution, attribute
@@ -45,6 +46,10 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ImageSummary:
+    """One built image. ``reference``: its tag in the builder's storage, where it stays until
+    the builder is closed (``Buildah.run`` runs commands in it); ``suid``: its setuid/setgid files."""
+
+    reference: str
     layers: int
     size: int
     packages: int
@@ -117,6 +122,7 @@ def verify(
         if isinstance(old, BuildError) or isinstance(new, BuildError):
             return _failed(report, old, new, fixes)
         report.original, report.fixed = old.summary, new.summary
+        report.notes += _user_notes(old.image, new.image)
         packages = (old.packages, new.packages)
         report.attribution = attribute(compare(old.image, new.image, packages), fixes, packages)
         report.secrets = list(_secrets(old.image, new.image, fixes))
@@ -136,10 +142,21 @@ def _build(builder: Builder, request: BuildRequest, tag: str, work: Path) -> _Bu
     seconds = builder.build(request, tag)
     archive = work / "image.tar"
     builder.export(tag, archive)
-    image = read_archive(archive, keep=is_database_file)
+    image = read_archive(archive, keep=_kept)
     archive.unlink()
     packages = read_packages(image.contents, image.canonical)
-    return _Built(image, packages, _summary(image, packages, seconds))
+    return _Built(image, packages, _summary(tag, image, packages, seconds))
+
+
+def _kept(path: str) -> bool:
+    """The files whose bytes verify reads: the package databases, the users and groups."""
+    return is_database_file(path) or path in ACCOUNT_FILES
+
+
+def _user_notes(before: Image, after: Image) -> list[str]:
+    """Notes on the user the fixed image runs as, when a fix changed it."""
+    user = after.config.get("User") or ""
+    return user_notes(user, after.contents) if user != (before.config.get("User") or "") else []
 
 
 def _failed(
@@ -175,8 +192,9 @@ def _failed(
     return report
 
 
-def _summary(image: Image, packages: Packages, seconds: float) -> ImageSummary:
+def _summary(tag: str, image: Image, packages: Packages, seconds: float) -> ImageSummary:
     return ImageSummary(
+        reference=tag,
         layers=len(image.layers),
         size=image.size,
         packages=len(packages.installed),

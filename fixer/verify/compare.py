@@ -8,6 +8,7 @@ image labels builders stamp (``io.buildah.version``). Timestamps are never compa
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -81,7 +82,9 @@ class Difference:
     ``subject`` is the config key, the path, the package name, or ``""`` for the layers;
     ``change`` is ``added``, ``removed`` or ``changed``; ``before``/``after`` say what it was and
     is, as a person reads it (``mode 0644``, ``1.2-3``, ``5 layers``); ``size`` is the bytes a
-    file difference adds (positive) or removes (negative).
+    file difference adds (positive) or removes (negative); ``modes``: a changed file's mode,
+    before and after, when it changed; ``setid_dropped``: the change is only setuid/setgid bits
+    dropped from a regular file (see ``drops_only_setid``).
     """
 
     kind: Kind
@@ -91,15 +94,32 @@ class Difference:
     after: str | None = None
     size: int = 0
     digest: str | None = None  # a file added or removed: its content hash (to tell a file that moved)
+    modes: tuple[int, int] | None = None
+    setid_dropped: bool = False
 
     def describe(self) -> str:
         if self.kind is Kind.LAYERS:
             return f"{self.before} → {self.after}"
+        if self.kind is Kind.CONFIG and self.subject == "User":
+            return f"runs as {user_as_read(self.after)} (was {user_as_read(self.before)})"
         if self.change == "added":
             return f"{self.subject}: added" + (f" ({self.after})" if self.after else "")
         if self.change == "removed":
             return f"{self.subject}: removed" + (f" ({self.before})" if self.before else "")
         return f"{self.subject}: {self.before} → {self.after}"
+
+
+SETID = stat.S_ISUID | stat.S_ISGID
+ROOT_NAMES = frozenset({"", "0", "root"})
+
+
+def user_as_read(shown: str | None) -> str:
+    """A ``User`` config value as a person reads it: unset, ``0``, ``root`` (with no group, or
+    group 0 or root) are all ``root``; anything else as it is spelled."""
+    if shown is None or shown == UNSET:
+        return "root"
+    user, _, group = shown.partition(":")
+    return "root" if user in ROOT_NAMES and group in ROOT_NAMES else shown
 
 
 def compare(before: Image, after: Image, packages: tuple[Packages, Packages]) -> list[Difference]:
@@ -132,9 +152,12 @@ def _config_value(image: Image, key: str) -> Any:
     return value or None
 
 
+UNSET = "(unset)"
+
+
 def _show(value: Any) -> str:
     if value is None:
-        return "(unset)"
+        return UNSET
     if isinstance(value, dict) and all(v in ({}, None) for v in value.values()):
         return ", ".join(value)  # ExposedPorts, Volumes: only the keys mean something
     return str(value)
@@ -167,7 +190,30 @@ def _files(before: Mapping[str, Entry], after: Mapping[str, Entry]) -> Iterator[
         elif new is None:
             yield Difference(Kind.FILE, path, "removed", _entry(old), None, size=-old.size, digest=old.digest)
         else:
-            yield Difference(Kind.FILE, path, "changed", *_changed(old, new), size=new.size - old.size)
+            yield Difference(
+                Kind.FILE,
+                path,
+                "changed",
+                *_changed(old, new),
+                size=new.size - old.size,
+                modes=(old.mode, new.mode) if old.kind == new.kind and old.mode != new.mode else None,
+                setid_dropped=drops_only_setid(old, new),
+            )
+
+
+def drops_only_setid(old: Entry, new: Entry) -> bool:
+    """Whether ``new`` is the regular file ``old`` with its setuid bit, its setgid bit or both
+    cleared and nothing else changed (content, owner, the other mode bits): what ``chmod a-s``
+    does. Directories are left out: their setgid bit makes new files inherit the group, it grants
+    no privilege."""
+    dropped, added = old.mode & ~new.mode, new.mode & ~old.mode
+    return (
+        old.kind == "file"
+        and bool(dropped)
+        and not dropped & ~SETID
+        and not added
+        and dataclasses.replace(old, mode=new.mode) == new
+    )
 
 
 def _is_noise(path: str, old: Entry | None, new: Entry | None) -> bool:

@@ -3,7 +3,8 @@
 A difference is explained by the first fix (in file order) whose ``ImageChanges`` covers it:
 
 - a config key it names; the layer count when it declares ``layers``; a path matching its
-  ``paths`` or ``secrets``;
+  ``paths`` or ``secrets``; a regular file that only lost its setuid/setgid bits, when it
+  declares ``setid_bits`` (no other change of mode: not a bit added, not ``chmod 0700``);
 - a package removed, when it declares ``RECOMMENDED`` and the package was installed in the
   original only because another one recommended it (see ``Packages.only_recommended``).
 
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fixer.diagnostic import NO_CHANGES, Diagnostic, ImageChanges, PackageChanges
-from fixer.verify.compare import Difference, Kind, matches_any
+from fixer.verify.compare import SETID, Difference, Kind, matches_any
 from fixer.verify.packages import BOOKKEEPING, Packages
 
 
@@ -80,7 +81,9 @@ def attribute(
 
 
 def _near_miss(difference: Difference, explained: Sequence[Explained], before: Packages) -> str | None:
-    """Why a fix that may change packages does not explain this package removal."""
+    """Why a fix that declared this kind of change does not explain this one."""
+    if difference.modes is not None:
+        return _setid_near_miss(difference.modes, explained)
     if difference.kind is not Kind.PACKAGE or difference.change != "removed":
         return None
     declarer = next((c for c in explained if c.changes.packages is PackageChanges.RECOMMENDED), None)
@@ -91,6 +94,21 @@ def _near_miss(difference: Difference, explained: Sequence[Explained], before: P
         "installed by name" if package and not package.auto else "a dependency of a package installed by name"
     )
     return f"{declarer.fix.rule} may remove only packages that were only recommended; this one was {how}"
+
+
+def _setid_near_miss(modes: tuple[int, int], explained: Sequence[Explained]) -> str | None:
+    """Why a fix that may drop setuid/setgid bits does not explain this change of mode."""
+    declarer = next((c for c in explained if c.changes.setid_bits), None)
+    if declarer is None:
+        return None
+    old, new = modes
+    if new & SETID & ~old:
+        how = "this one sets one"
+    elif (old ^ new) & ~SETID:
+        how = f"this one changes other bits ({old:04o} → {new:04o})"
+    else:  # the bits alone went, from a directory or with the content or owner
+        how = "this one is not on a regular file, or changes more than the mode"
+    return f"{declarer.fix.rule} may only drop setuid/setgid bits from files; {how}"
 
 
 def _place(owner: Explained | None, difference: Difference, unexplained: list[Difference]) -> None:
@@ -104,8 +122,9 @@ def _explainer(difference: Difference, explained: Sequence[Explained]) -> Explai
             return candidate
         if difference.kind is Kind.LAYERS and changes.layers:
             return candidate
-        if difference.kind is Kind.FILE and matches_any(
-            difference.subject, (*changes.paths, *changes.secrets)
+        if difference.kind is Kind.FILE and (
+            (difference.setid_dropped and changes.setid_bits)
+            or matches_any(difference.subject, (*changes.paths, *changes.secrets))
         ):
             return candidate
     return None

@@ -162,7 +162,7 @@ def test_reports_name_moves_and_render_in_three_formats(tmp_path: Path) -> None:
     found = differences(before, after)
     packages = (read_packages(before.contents), read_packages(after.contents))
     result = attribute(found, [fix("DF501", ImageChanges(layers=True), line=3)], packages)
-    summary = ImageSummary(1, 10_000_000, 0, None, (), 1.25)
+    summary = ImageSummary("localhost/t:1", 1, 10_000_000, 0, None, (), 1.25)
     report = VerifyReport(
         "Dockerfile",
         Verdict.UNEXPLAINED,
