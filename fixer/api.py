@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic
 from fixer.rules import RULES, matches, select_rules
+from fixer.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["Applicability", "Diagnostic", "FixResult", "fix"]
 
@@ -34,6 +35,7 @@ def fix(
     extend_safe_fixes: Sequence[str] = (),
     extend_unsafe_fixes: Sequence[str] = (),
     context: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
@@ -59,5 +61,5 @@ def fix(
         from pathlib import Path  # not for stdin runs without a context (cold start)
 
         build_context = Path(context)
-    result = engine.run(text, rules, level, overrides, build_context)
+    result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)

@@ -51,6 +51,7 @@ class Options:
     json: bool = False
     stdin_filename: str | None = None
     context: str | None = None  # the build context (default: each Dockerfile's directory)
+    target: str | None = None  # the stage that ships (default: configuration's, else the last)
 
 
 def run(options: Options) -> int:
@@ -119,7 +120,7 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
     directory = _directory(name)
     context = options.context or directory
     config = _config(directory or os.getcwd())
-    config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None)
+    config = config.with_cli(options.select, options.ignore, options.unsafe_fixes or None, options.target)
     select, ignore = config.selection()
     try:
         return fixer.fix(
@@ -130,6 +131,7 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
             extend_safe_fixes=config.extend_safe_fixes,
             extend_unsafe_fixes=config.extend_unsafe_fixes,
             context=context,  # by default the Dockerfile's directory, as most builds have it
+            settings=config.settings,
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
@@ -180,6 +182,7 @@ def make_options(
     output_format: Format,
     stdin_filename: str | None,
     context: str | None = None,
+    target: str | None = None,
 ) -> Options:
     """Check how the arguments combine; raise ValueError on a usage error."""
     if write and (check or diff):
@@ -199,6 +202,7 @@ def make_options(
         json=output_format is Format.json,
         stdin_filename=stdin_filename,
         context=context,
+        target=target,
     )
 
 
@@ -337,6 +341,10 @@ def _app() -> "typer.Typer":
                 help="The build context, which some fixes read (default: the Dockerfile's directory).",
             ),
         ] = None,
+        target: Annotated[
+            str | None,
+            typer.Option(metavar="STAGE", help="The stage that ships (default: the last one)."),
+        ] = None,
         version: Annotated[
             bool,
             typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
@@ -355,6 +363,7 @@ def _app() -> "typer.Typer":
                 output_format=output_format,
                 stdin_filename=stdin_filename,
                 context=context,
+                target=target,
             )
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
@@ -458,6 +467,7 @@ def _verify_command() -> Callable[..., None]:
             select=_split_codes(select),
             ignore=_split_codes(ignore),
             context=context,
+            target=target,
         )
         raise typer.Exit(
             run_verify(options, args, target, builder, list(insecure_registry or ()), output_format)
@@ -516,7 +526,8 @@ def run_verify(
                 continue
             context = Path(options.context or _directory(name) or ".")
             applied = [d for d in result.diagnostics if d.fixed]
-            report = verify(name, result.input, result.output, applied, builder, context, build_args, target)
+            stage = target or _config(_directory(name) or os.getcwd()).settings.target  # as the fix saw it
+            report = verify(name, result.input, result.output, applied, builder, context, build_args, stage)
             reports.append(report)
             code = max(code, report.verdict.exit_code)
             if output_format is VerifyFormat.text:

@@ -12,16 +12,26 @@ as ruff and Black find theirs. Keys are the long CLI option names::
     unsafe-fixes = false
     extend-safe-fixes = ["DF104"]    # promote these rules' unsafe fixes to safe
     extend-unsafe-fixes = ["DF601"]  # demote these rules' safe fixes to unsafe
+    target = "runtime"               # the stage that ships (default: the last one)
+    suid-keep = ["/usr/bin/sudo"]    # files whose SUID/SGID bits DF302 keeps
+
+    [tool.dfix.user]                 # the user DF301 creates (defaults shown)
+    name = "app"
+    uid = 10001
+    gid = 10001
 
 Precedence: command line > file > defaults; ``--select`` replaces the file's select.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from fixer.settings import DEFAULT_SETTINGS, Settings, UserSettings, user_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +39,10 @@ if TYPE_CHECKING:
 # The search runs for every `dfix` process, so it uses os.path: pathlib (~4 ms to import, with
 # urllib.parse) and tomllib (~4 ms) load only once there is a file to read or report.
 
-LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes")
+LIST_KEYS = (
+    "select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes",
+    "suid-keep",
+)  # fmt: skip
 
 
 class ConfigError(ValueError):
@@ -50,6 +63,7 @@ class Config:
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     extend_unsafe_fixes: tuple[str, ...] = ()
+    settings: Settings = DEFAULT_SETTINGS
     source: Path | None = field(default=None, compare=False)
 
     def selection(self) -> tuple[list[str] | None, list[str]]:
@@ -64,8 +78,10 @@ class Config:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
         unsafe_fixes: bool | None = None,
+        target: str | None = None,
     ) -> Config:
         """The command line's options over this file's (``--select`` replaces, ``--ignore`` adds)."""
+        settings = self.settings if target is None else dataclasses.replace(self.settings, target=target)
         return Config(
             select=tuple(select) if select is not None else self.select,
             extend_select=() if select is not None else self.extend_select,
@@ -74,6 +90,7 @@ class Config:
             unsafe_fixes=self.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
             extend_safe_fixes=self.extend_safe_fixes,
             extend_unsafe_fixes=self.extend_unsafe_fixes,
+            settings=settings,
             source=self.source,
         )
 
@@ -98,7 +115,7 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
 
 def load_config(path: Path) -> Config:
     table = (_tool_table(path) or {}) if path.name == "pyproject.toml" else _read(path)
-    unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes"})
+    unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes", "target", "user"})
     if unknown:
         raise ConfigError(path, f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     lists = {key: _string_list(path, table, key) for key in LIST_KEYS}
@@ -113,8 +130,30 @@ def load_config(path: Path) -> Config:
         unsafe_fixes=unsafe,
         extend_safe_fixes=lists["extend-safe-fixes"] or (),
         extend_unsafe_fixes=lists["extend-unsafe-fixes"] or (),
+        settings=_settings(path, table, lists["suid-keep"] or ()),
         source=path,
     )
+
+
+def _settings(path: Path, table: dict[str, object], suid_keep: tuple[str, ...]) -> Settings:
+    target = table.get("target")
+    if target is not None and (not isinstance(target, str) or not target):
+        raise ConfigError(path, "`target` must be a stage name")
+    bad = [entry for entry in suid_keep if not entry.startswith("/")]
+    if bad:
+        raise ConfigError(path, f"`suid-keep` takes absolute paths: {bad[0]!r}")
+    user = table.get("user", {})
+    if not isinstance(user, dict):
+        raise ConfigError(path, "`user` must be a table: name, uid, gid")
+    unknown = sorted(set(user) - {"name", "uid", "gid"})
+    if unknown:
+        raise ConfigError(path, f"unknown key in `user`: {', '.join(unknown)}")
+    default = UserSettings()
+    name, uid, gid = (user.get(key, getattr(default, key)) for key in ("name", "uid", "gid"))
+    if problem := user_problem(name, uid, gid):
+        raise ConfigError(path, problem)
+    assert isinstance(name, str) and isinstance(uid, int) and isinstance(gid, int)
+    return Settings(target=target, user=UserSettings(name, uid, gid), suid_keep=suid_keep)
 
 
 def _tool_table(pyproject: str | Path) -> dict[str, object] | None:

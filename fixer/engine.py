@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, TextEdit, apply_edits
 from fixer.rules._base import Context, Rule, Violation
+from fixer.settings import DEFAULT_SETTINGS, Settings
 from fixer.suppress import Suppressions
 from fixer.syntax import Dockerfile, Instruction, ParseError, parse
 
@@ -47,6 +48,7 @@ def run(
     level: Applicability,
     overrides: Mapping[str, Applicability] | None = None,
     build_context: Path | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> EngineResult:
     """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
 
@@ -54,6 +56,7 @@ def run(
     (configuration's extend-safe-fixes / extend-unsafe-fixes); DISPLAY fixes stay DISPLAY.
     ``build_context`` is the directory the file is built in, when known: rules read it (never
     write it) where the build's meaning depends on what is there (is an ``ADD`` source a tar?).
+    ``settings`` say which stage ships and what user to create (see ``fixer.settings``).
 
     Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
     remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
@@ -66,7 +69,8 @@ def run(
     """
     original = text
     tree = parse(text)
-    source = ctx = Context(text, tree, build_context)  # every diagnostic is placed in the input's lines
+    # every diagnostic is placed in the input's lines
+    source = ctx = Context(text, tree, build_context, settings)
     origin = Origin()
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
@@ -84,7 +88,7 @@ def run(
                 rejected.add(_fingerprint(violation, text))
         origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
         text, tree = new_text, new_tree
-        ctx = Context(text, tree, build_context)
+        ctx = Context(text, tree, build_context, settings)
     # A fix that keeps re-firing is a bug in a rule: write nothing rather than a half-fixed file.
     message = f"fixes did not settle in {MAX_PASSES} passes; file left unchanged"
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])

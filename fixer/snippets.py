@@ -2,8 +2,9 @@
 
 Templates live in ``templates/`` (shipped in the wheel as ``fixer/templates``). They are rendered
 with ``StrictUndefined`` (a missing value is an error, never an empty string) and get
-``keyword(NAME)`` in the file's keyword casing; their ``\n`` line endings become the file's
-own, so generated lines look hand-written in that file. The result must parse as instructions.
+``keyword(NAME)`` in the file's keyword casing and ``escape``, its escape character; their ``\n``
+line endings become the file's own, so generated lines look hand-written in that file. The result
+must parse as instructions.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def render(template: str, tree: Dockerfile, **values: object) -> str:
     """Render ``template`` in ``tree``'s style; raises ValueError if the result does not parse."""
     upper = _keywords_upper(tree)
     jinja_template = _environment().get_template(template)
-    rendered = jinja_template.render(keyword=lambda name: name.upper() if upper else name.lower(), **values)
+    rendered = jinja_template.render(
+        keyword=lambda name: name.upper() if upper else name.lower(), escape=tree.escape, **values
+    )
     text = rendered.replace("\n", _newline(tree))
     parse(text)  # a template that renders to something BuildKit rejects is a bug: fail loudly
     return text

@@ -43,7 +43,7 @@ from fixer.io import MAX_BYTES
 from fixer.rules import RULES
 from fixer.rules.exposure.add_local_source import AddLocalSource
 
-CLEAN = b"FROM alpine:3.19\nRUN echo hi\n"
+CLEAN = b"FROM alpine:3.19\nRUN echo hi\nUSER 10001:10001\n"
 # DF601 add-local-source, one instruction per kind of finding.
 SAFE = b"ADD app.py /app/\n"  # safe fix
 SAFE_FIXED = b"COPY app.py /app/\n"
@@ -84,10 +84,15 @@ class Result:
 Runner = Callable[..., Result]
 
 
-def runner(command: list[str]) -> Runner:
+def runner(command: list[str], default_cwd: Path) -> Runner:
     def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> Result:
         done = subprocess.run(
-            [*command, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60, check=False
+            [*command, *args],
+            input=stdin,
+            capture_output=True,
+            cwd=cwd or default_cwd,
+            timeout=60,
+            check=False,
         )
         return Result(done.returncode, done.stdout, done.stderr.decode())
 
@@ -101,11 +106,25 @@ def console_script() -> list[str]:
     return [script]
 
 
+# The CLI's mechanics are shown with DF601 (add-local-source). The users family (DF3xx) flags
+# nearly every example stage here (none has a USER), so every test works in a directory below a
+# configuration that leaves that family out; a test's own configuration, nearer, replaces it.
+WITHOUT_USERS = b"extend-ignore = ['DF3']\n"
+
+
+@pytest.fixture
+def tmp_path(tmp_path: Path) -> Path:
+    (tmp_path / ".dfix.toml").write_bytes(WITHOUT_USERS)
+    work = tmp_path / "work"
+    work.mkdir()
+    return work
+
+
 @pytest.fixture(params=["console-script", "python-m"])
-def dfix(request: pytest.FixtureRequest) -> Runner:
+def dfix(request: pytest.FixtureRequest, tmp_path: Path) -> Runner:
     if request.param == "console-script":
-        return runner(console_script())
-    return runner([sys.executable, "-m", "fixer.cli"])
+        return runner(console_script(), tmp_path)
+    return runner([sys.executable, "-m", "fixer.cli"], tmp_path)
 
 
 def write(directory: Path, name: str, data: bytes) -> Path:
@@ -146,8 +165,8 @@ def test_version(dfix: Runner) -> None:
     assert (result.code, result.stdout) == (0, f"dfix {fixer.__version__}\n".encode())
 
 
-def test_python_dash_m_fixer() -> None:
-    result = runner([sys.executable, "-m", "fixer"])("--version")
+def test_python_dash_m_fixer(tmp_path: Path) -> None:
+    result = runner([sys.executable, "-m", "fixer"], tmp_path)("--version")
     assert (result.code, result.stdout) == (0, f"dfix {fixer.__version__}\n".encode())
 
 
@@ -732,7 +751,7 @@ def test_flags_only_argv_matches_typer(dfix: Runner, tmp_path: Path, args: list[
         pytest.param(["explain", "DL3020"], b"", id="explain"),
     ],
 )
-def test_plain_runs_skip_heavy_imports(argv: list[str], stdin: bytes) -> None:
+def test_plain_runs_skip_heavy_imports(argv: list[str], stdin: bytes, tmp_path: Path) -> None:
     # Cold start of `dfix -` (editor and pre-commit integrations) stays near the parser's own import;
     # the subcommands' plain forms skip typer too.
     code = (
@@ -742,7 +761,7 @@ def test_plain_runs_skip_heavy_imports(argv: list[str], stdin: bytes) -> None:
         "heavy = ['typer', 'pydantic', 'pathspec', 'difflib']\n"
         "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
     )
-    result = runner([sys.executable, "-c", code])(stdin=stdin)
+    result = runner([sys.executable, "-c", code], tmp_path)(stdin=stdin)
     assert result.messages[-1] == "[]"
     if stdin:
         assert result.stdout == stdin
@@ -865,7 +884,8 @@ def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None
 
 
 def test_config_file_selects_and_promotes(dfix: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "pyproject.toml", b"[tool.dfix]\nextend-safe-fixes = ['DF601']\n")
+    config = b"[tool.dfix]\nextend-safe-fixes = ['DF601']\nextend-ignore = ['DF3']\n"
+    write(tmp_path, "pyproject.toml", config)
     path = write(tmp_path, "sub/Dockerfile", b"FROM x\n" + UNSAFE)
     result = dfix("--write", "sub/Dockerfile", cwd=tmp_path)
     assert result.code == 0, result.stderr
@@ -873,7 +893,7 @@ def test_config_file_selects_and_promotes(dfix: Runner, tmp_path: Path) -> None:
 
 
 def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> None:
-    write(tmp_path, ".dfix.toml", b"ignore = ['add-local-source']\n")
+    write(tmp_path, ".dfix.toml", b"ignore = ['add-local-source', 'DF3']\n")
     write_with_sources(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
     assert dfix("Dockerfile", cwd=tmp_path).code == 0
     # --ignore adds to the file's list; --select replaces the file's select but not its ignore.
@@ -881,7 +901,7 @@ def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> 
 
 
 def test_config_for_stdin_comes_from_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "app/.dfix.toml", b"unsafe-fixes = true\n")
+    write(tmp_path, "app/.dfix.toml", b"unsafe-fixes = true\nextend-ignore = ['DF3']\n")
     result = dfix(
         "--write", "--stdin-filename", "app/Dockerfile", "-", stdin=b"FROM x\n" + UNSAFE, cwd=tmp_path
     )

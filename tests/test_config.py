@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from fixer.config import Config, ConfigError, find_config, load_config
+from fixer.settings import Settings, UserSettings
 
 
 def write(path: Path, text: str) -> Path:
@@ -83,3 +85,31 @@ def test_find_config_takes_a_string_and_names_a_broken_pyproject(tmp_path: Path)
         find_config(dockerfile)
     assert caught.value.path == broken.resolve()
     assert isinstance(caught.value.path, Path)
+
+
+def test_rule_settings_load(tmp_path: Path) -> None:
+    (tmp_path / ".dfix.toml").write_text(
+        'target = "runtime"\nsuid-keep = ["/usr/bin/sudo"]\n[user]\nname = "svc"\nuid = 4242\ngid = 4343\n'
+    )
+    settings = load_config(tmp_path / ".dfix.toml").settings
+    assert settings == Settings("runtime", UserSettings("svc", 4242, 4343), ("/usr/bin/sudo",))
+    assert Config(settings=settings).with_cli(target="debug").settings.target == "debug"
+    assert Config().settings == Settings(None, UserSettings("app", 10001, 10001), ())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[user]\nuid = 0\n", "`user.uid` must be a number from 1 to"),
+        ("[user]\ngid = true\n", "`user.gid` must be a number"),
+        ('[user]\nname = "Bad Name"\n', "`user.name` must be a user name"),
+        ("[user]\nshell = 1\n", "unknown key in `user`: shell"),
+        ("user = 1\n", "`user` must be a table"),
+        ('suid-keep = ["sudo"]\n', "`suid-keep` takes absolute paths: 'sudo'"),
+        ("target = 1\n", "`target` must be a stage name"),
+    ],
+)
+def test_bad_rule_settings_are_errors(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / ".dfix.toml").write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path / ".dfix.toml")

@@ -161,8 +161,10 @@ def test_text_appended_to_a_last_line_without_newline_belongs_to_that_instructio
 
 
 def fix_all(text: str, unsafe: bool = False) -> engine.EngineResult:
-    """The real rules through the engine, as ``dfix`` runs them."""
-    return engine.run(text, select_rules(None, None), Applicability.UNSAFE if unsafe else Applicability.SAFE)
+    """The real rules through the engine, as ``dfix`` runs them (but the users family's, which
+    would give every example a user of its own)."""
+    rules = select_rules(None, ["DF3"])
+    return engine.run(text, rules, Applicability.UNSAFE if unsafe else Applicability.SAFE)
 
 
 def where(d: Diagnostic) -> tuple[object, ...]:

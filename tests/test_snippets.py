@@ -16,6 +16,17 @@ from fixer import snippets
 VALUES = {
     "shell/pipefail.j2": {"shell": "/bin/bash"},
     "shell/restore.j2": {"words": ['"/bin/sh"', '"-c"']},
+    **{
+        f"users/{name}.j2": {
+            "name": "app",
+            "uid": 10001,
+            "gid": 10001,
+            "shell": "/sbin/nologin",
+            "own": ["/app"],
+        }
+        for name in ("shadow", "busybox", "passwd")
+    },
+    "users/switch.j2": {"ids": "1000:1000", "own": ["/app", "/data"]},
 }
 
 

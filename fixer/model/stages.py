@@ -126,6 +126,11 @@ class Model:
     offsets: tuple[int, ...]
     states: tuple[State, ...]
     stage_ids: tuple[int, ...]
+    end_states: tuple[State, ...] = ()  # per stage: the state after its last instruction
+
+    def end_state(self, stage: Stage) -> State:
+        """The state a stage leaves to the image: its USER, WORKDIR, SHELL and ENV at the end."""
+        return self.end_states[stage.index]
 
     @property
     def final(self) -> Stage | None:
@@ -217,6 +222,7 @@ def build_model(
         tuple(table.offsets),
         tuple(table.states),
         tuple(table.stage_ids),
+        tuple(end_states),
     )
 
 

@@ -29,6 +29,7 @@ from fixer.rules.packages.package_cache_not_cleaned import PackageCacheNotCleane
 from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
 from fixer.rules.users.password_in_run import PasswordInRun
+from fixer.rules.users.root_final_user import RootFinalUser
 from fixer.rules.users.setuid_bit_set import SetuidBitSet
 from fixer.rules.users.sudo_in_run import SudoInRun
 from fixer.rules.users.useradd_without_no_log_init import UseraddWithoutNoLogInit
@@ -44,6 +45,7 @@ RULES: tuple[type[Rule], ...] = (
     PipInstallWithCache,
     NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
+    RootFinalUser,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
     AddLocalSource,

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from fixer.diagnostic import NO_CHANGES, Fix, ImageChanges
+from fixer.settings import DEFAULT_SETTINGS, Settings
 from fixer.syntax import Comment, Dockerfile, Instruction, Located
 
 if TYPE_CHECKING:
@@ -44,11 +45,18 @@ class Violation:
 class Context:
     """One file under analysis: its text, tree, and the facts rules share."""
 
-    def __init__(self, text: str, tree: Dockerfile, build_context: Path | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        tree: Dockerfile,
+        build_context: Path | None = None,
+        settings: Settings = DEFAULT_SETTINGS,
+    ) -> None:
         self.text = text
         self.tree = tree
         # The directory the file is built in (None: unknown, e.g. stdin): read, never written.
         self.build_context = build_context
+        self.settings = settings
         # Every top-level node with its line and offset, computed once: rules walk them often.
         self.nodes = list(tree.located())
         self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]

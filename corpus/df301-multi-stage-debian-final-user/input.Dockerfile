@@ -1,0 +1,16 @@
+# Build in one stage, ship in another: only the shipped stage gets a user.
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/server ./cmd/server
+
+FROM debian:12-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /srv
+COPY --from=build /out/server /srv/server
+VOLUME /srv/data
+EXPOSE 8080
+# start the server
+CMD ["/srv/server"]
