@@ -218,7 +218,7 @@ def _image_line(summary: ImageSummary) -> str:
     )
     return (
         f"{_count(summary.layers, 'layer')}, {megabytes(summary.size)}, {packages}, "
-        f"{len(summary.suid)} setuid/setgid files, built in {summary.build_seconds:.1f} s"
+        f"{_count(len(summary.suid), 'setuid/setgid file')}, built in {summary.build_seconds:.1f} s"
     )
 
 

@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -121,40 +121,77 @@ class Buildah:
             *args,
         ]
 
-    def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, args: list[str], check: bool = True, timeout: float | None = None, split: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """Run buildah with ``args``; its stderr goes with stdout unless ``split``."""
         env = {**os.environ, "CONTAINERS_REGISTRIES_CONF": str(self.registries)}
         with subprocess.Popen(
             self._command(*args),
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.PIPE if split else subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             text=True,
             env=env,
         ) as process:
             try:
-                output, _ = process.communicate()
-            except BaseException:  # Ctrl-C: let buildah stop its build and release its mounts
+                output, errors = process.communicate(timeout=timeout)
+            except BaseException:  # Ctrl-C, a timeout: let buildah stop its build and release its mounts
                 _stop(process)
                 raise
-        done = subprocess.CompletedProcess(process.args, process.returncode, output, "")
+        done = subprocess.CompletedProcess(process.args, process.returncode, output, errors or "")
         if check and done.returncode != 0:
-            raise BuildError(f"buildah {args[0]} failed", output)
+            raise BuildError(f"buildah {args[0]} failed", output + (errors or ""))
         return done
 
-    def build(self, request: BuildRequest, tag: str) -> float:
+    def _isolated(
+        self, args: Callable[[tuple[str, ...]], list[str]], timeout: float | None = None, split: bool = False
+    ) -> tuple[subprocess.CompletedProcess[str], tuple[str, ...], float]:
+        """Run buildah with ``args(isolation)`` in the strongest isolation that works here: one
+        that fails for the runtime is given up, for this builder's later runs too. Returns the
+        last attempt, its isolation and its seconds."""
         while True:
             isolation = self.isolations[0]
             started = time.monotonic()
-            done = self._run([*self._build_args(request, tag, isolation), str(request.context)], check=False)
+            done = self._run(args(isolation), check=False, timeout=timeout, split=split)
             elapsed = time.monotonic() - started
-            if done.returncode == 0:
-                self._note_isolation(isolation)
-                return elapsed
             log = done.stdout + done.stderr
-            if len(self.isolations) > 1 and any(sign in log for sign in _RUNTIME_FAILURES):
-                self.isolations = self.isolations[1:]  # this isolation does not work here: the next
-                continue
-            raise BuildError("the build failed", log)
+            if (
+                done.returncode == 0
+                or len(self.isolations) == 1
+                or not any(s in log for s in _RUNTIME_FAILURES)
+            ):
+                return done, isolation, elapsed
+            self.isolations = self.isolations[1:]
+
+    def build(self, request: BuildRequest, tag: str) -> float:
+        done, isolation, seconds = self._isolated(
+            lambda isolation: [*self._build_args(request, tag, isolation), str(request.context)]
+        )
+        if done.returncode != 0:
+            raise BuildError("the build failed", done.stdout + done.stderr)
+        self._note_isolation(isolation)
+        return seconds
+
+    def run(
+        self, reference: str, argv: Sequence[str], timeout: float | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``argv`` in a new container of the image ``reference`` (from this builder's
+        storage), and remove the container after, on a timeout (``TimeoutExpired``) or Ctrl-C
+        too. buildah runs it as the image's ``User``, with its ``Env`` and ``WorkingDir`` (a
+        uid with no passwd entry gets ``HOME=/``), in the isolation the builds use. The result
+        holds the command's exit code, stdout and stderr; when the command fails, buildah adds
+        a line of its own to stderr (``Error: … exit status 3``), and 125 is buildah failing."""
+        created = self._run(["from", "--quiet", "--pull=never", reference])
+        container = created.stdout.strip().splitlines()[-1]
+        try:
+            done, _, _ = self._isolated(
+                lambda isolation: ["run", *isolation, container, "--", *argv], timeout, split=True
+            )
+            return done
+        finally:
+            with _uninterrupted():
+                self._run(["rm", container], check=False)
 
     def _build_args(self, request: BuildRequest, tag: str, isolation: tuple[str, ...]) -> list[str]:
         args = ["build", "--layers", "--format", "docker", *isolation, "--network", "host"]
