@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.model import builds_on
 from fixer.rules._base import Context, Rule, Violation
 from fixer.rules._run import Run, runs
 from fixer.rules.packages._cleanup import mounts
@@ -88,30 +87,37 @@ def passwords(run: Run, run_user: str | None) -> Iterator[Password]:
     script = run.script.script
     redirected = _stdin_redirects(script.text)
     secret = any(fields.get("type") == "secret" for fields in mounts(run.located.node))
+    created = {account.command.start: account for account in accounts(script)}
     for index, command in enumerate(script.commands):
-        program = command.program
-        if program in ("useradd", "usermod"):
-            options, operands = usermod_options(command) if program == "usermod" else ({}, [])
-            if program == "useradd":
-                account = next((a for a in accounts(script) if a.command is command), None)
-                if account is not None and account.password:
-                    yield Password(command, account.name, not secret)
-            elif "--password" in options:
+        if command.program == "useradd":
+            account = created.get(command.start)
+            if account is not None and account.password:
+                yield Password(command, account.name, not secret)
+        elif command.program == "usermod":
+            options, operands = usermod_options(command)
+            if "--password" in options:
                 yield Password(command, operands[-1] if operands else None, not secret)
-            continue
-        if program not in ("chpasswd", "passwd"):
-            continue
-        fed = _fed_text(run, index, redirected)
-        args = [word.text for word in command.args()]
-        if program == "passwd" and fed is None and "--stdin" not in args:
-            continue  # an interactive passwd (or `-l`, `-d`): no password given
-        if program == "chpasswd":
-            user = fed.partition(":")[0] if fed and ":" in fed else None
-        else:
-            operands = [arg for arg in args if not arg.startswith("-")]
-            user = operands[-1] if operands else (run_user or "root")
-        from_file = redirected.get(command.start) == ("file", None)
-        yield Password(command, user or None, not from_file and (fed is not None or not secret))
+        elif command.program in ("chpasswd", "passwd"):
+            yield from _read_from_stdin(run, index, redirected, run_user, secret)
+
+
+def _read_from_stdin(
+    run: Run, index: int, redirected: Mapping[int, tuple[str, str | None]], run_user: str | None, secret: bool
+) -> Iterator[Password]:
+    """``chpasswd`` (``user:password`` lines), or ``passwd`` given the password on its standard
+    input; a ``passwd`` that would prompt (or ``-l``, ``-d``) sets none."""
+    command = run.script.script.commands[index]
+    fed = _fed_text(run, index, redirected)
+    args = [word.text for word in command.args()]
+    if command.program == "chpasswd":
+        user = fed.partition(":")[0] if fed and ":" in fed else None
+    elif fed is not None or "--stdin" in args:
+        operands = [arg for arg in args if not arg.startswith("-")]
+        user = operands[-1] if operands else (run_user or "root")
+    else:
+        return
+    from_file = redirected.get(command.start) == ("file", None)
+    yield Password(command, user or None, not from_file and (fed is not None or not secret))
 
 
 def _fed_text(run: Run, index: int, redirected: Mapping[int, tuple[str, str | None]]) -> str | None:
@@ -181,6 +187,8 @@ def _literal(node: Node, text: str) -> str | None:
 
 def _known_accounts(ctx: Context, run: Run, created: list[tuple[Run, list[Account]]]) -> dict[str, Account]:
     """The accounts this RUN's stage (with the stages it is built on) has created so far."""
+    from fixer.model import builds_on  # the model loads only for files with a RUN (cold start)
+
     stage = ctx.model.stage_of(run.located.offset)
     known: dict[str, Account] = {}
     for earlier, made in created:

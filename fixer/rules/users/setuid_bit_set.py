@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from fixer.rules._base import Context, Located, Rule, Violation
@@ -109,9 +109,8 @@ class SetuidBitSet(Rule):
         script = run.script.script
         directories = _created_directories(script.commands)
         for command in script.commands:
-            found = _chmod(command) if command.program == "chmod" else None
-            if command.program == "install":
-                found = _install(command)
+            reader = _READERS.get(command.program or "")
+            found = reader(command) if reader else None
             if found is None:
                 continue
             mode, shown, bits, files = found
@@ -185,6 +184,12 @@ def _install(command: Command) -> tuple[Word, str, int, list[Word]] | None:
     if mode is None or not bits:
         return None
     return mode, shown, bits, operands if directories else operands[-1:]
+
+
+_READERS: Final[dict[str, Callable[[Command], tuple[Word, str, int, list[Word]] | None]]] = {
+    "chmod": _chmod,
+    "install": _install,
+}
 
 
 def _created_directories(commands: Sequence[Command]) -> frozenset[str]:

@@ -53,33 +53,35 @@ def read_sudo(command: Command) -> Sudo:
     """Read ``sudo``'s options getopt style (bundled ``-En``, attached ``-uroot``, ``--user=x``)."""
     args = command.args()
     user, harmless, index = "root", True, 0
+
+    def take(option: str, value: str | None) -> None:
+        nonlocal user, harmless, index
+        if option in VALUED and value is None:  # the value is the next word
+            value, index = (args[index].text if index < len(args) else ""), index + 1
+        if option in ("-u", "--user"):
+            user = value or user
+        if option in ("-u", "--user", "-g", "--group"):
+            harmless = harmless and value in ROOT
+        else:
+            harmless = harmless and option in HARMLESS
+
     while index < len(args):
         text = args[index].text
+        index += 1
         if text == "--":
-            index += 1
             break
         if not text.startswith("-") or text == "-":
+            index -= 1
             break
-        index += 1
         if text.startswith("--"):
             name, equals, value = text.partition("=")
-            if name in VALUED and not equals:
-                value, index = (args[index].text if index < len(args) else ""), index + 1
-            harmless = harmless and name in HARMLESS | {"--user", "--group"}
-            user = value if name == "--user" else user
-            harmless = harmless and (name not in ("--user", "--group") or value in ROOT)
+            take(name, value if equals else None)
             continue
         for at, letter in enumerate(text[1:], 1):
-            option = "-" + letter
-            if option not in VALUED:
-                harmless = harmless and option in HARMLESS
-                continue
-            value = text[at + 1 :]
-            if not value:
-                value, index = (args[index].text if index < len(args) else ""), index + 1
-            harmless = harmless and (option in HARMLESS or (option in ("-u", "-g") and value in ROOT))
-            user = value if option == "-u" else user
-            break
+            if "-" + letter in VALUED:  # the rest of the word, if any, is its value
+                take("-" + letter, text[at + 1 :] or None)
+                break
+            take("-" + letter, None)
     runs = args[index] if index < len(args) and "=" not in args[index].text else None
     return Sudo(runs, user, harmless and runs is not None)
 
@@ -128,8 +130,10 @@ class SudoInRun(Rule):
 
     ``sudo -u app cmd`` (another user), ``sudo -i``/``-s`` (through a shell), ``sudo -D``,
     ``sudo VAR=value cmd`` and ``sudo`` without a command are reported without a fix. What
-    the fix may change in the image: nothing beyond what the command writes (sudo itself
-    writes nothing for root: no lecture file, no time stamp, no log file by default).
+    the fix may change in the image: nothing but what the command itself writes differently;
+    sudo writes nothing for root (no lecture file, time stamp or log file: Debian 12's sudo,
+    built both ways by the build oracle, which also shows an ``ENV`` value reaching a command
+    once sudo is gone).
 
     ## References
     - hadolint DL3004, Trivy DS-0010, Checkov CKV2_DOCKER_1
