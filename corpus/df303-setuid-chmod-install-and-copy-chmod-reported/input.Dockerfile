@@ -1,8 +1,11 @@
-FROM debian:12
-COPY --chmod=4755 ping-helper /usr/local/bin/ping-helper
-RUN install -m 6755 /usr/local/bin/ping-helper /usr/local/bin/net-helper \
-    && chmod u+s,g-w /usr/local/bin/ping-helper \
+FROM debian:12 AS build
+RUN install -m 6755 /usr/bin/id /opt/net-helper \
+    && chmod u+s,g-w /opt/net-helper \
     # setgid on a directory this RUN creates: new files inherit its group, not reported
-    && mkdir /shared && chmod g+s /shared \
-    && useradd --no-log-init --uid 10001 --shell /usr/sbin/nologin app
+    && mkdir /opt/shared && chmod g+s /opt/shared
+
+# the shipped stage: scratch, so the users family's other rules have nothing to add
+FROM scratch
+COPY --from=build /opt/net-helper /net-helper
+COPY --chmod=4755 ping-helper /ping-helper
 USER 10001:10001
