@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._run import Run, runs
+from fixer.rules.users._stage_user import is_root
 
 if TYPE_CHECKING:
     from fixer.shell import Command, Word
@@ -29,13 +30,8 @@ HARMLESS: Final = _words(
     "-E -H -n -S -k -P -A -B -p --preserve-env --set-home --non-interactive --stdin"
     " --reset-timestamp --preserve-groups --askpass --bell --prompt"
 )
+# The names `sudo -u` and `-g` take for root (`#0`: a numeric id, as sudo writes it).
 ROOT: Final = frozenset({"root", "0", "#0"})
-
-
-def is_root(user: str | None) -> bool:
-    """Whether ``USER user`` is root; None, the image's default user, is root for nearly every
-    image (the rule's message says which user it assumed)."""
-    return user is None or user.partition(":")[0] in ROOT
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +153,7 @@ class SudoInRun(Rule):
         start, end = run.span(command.words[0])
         sudo = read_sudo(command)
         fix = None
-        if not is_root(user):
+        if is_root(user) is not True:  # None: a USER whose value is not known
             message = f"`sudo` in a RUN as `{user}`: do this step before `USER {user}`, as root"
         elif sudo.user not in ROOT:
             message = f"`sudo -u {sudo.user}`: run this step under `USER {sudo.user}`, not through sudo"
