@@ -11,7 +11,7 @@ import pytest
 
 from fixer.config import find_config
 
-# Not needed for a Dockerfile without RUN or JSON form that runs as a non-root user, read on
+# Not needed for a Dockerfile without RUN or JSON form, on scratch, running as a non-root user, read on
 # stdin with no config file around: the shell analysis and its parser, the template engine,
 # typer, the config file reader (and pathlib, urllib.parse with it), the JSON decoder, the diff
 # and the directory walk. (The model is: who the image runs as is a fact about its stages.)
@@ -27,7 +27,7 @@ LAZY = (
     "pathspec",
 )
 
-PLAIN = b"# base\nFROM alpine:3.19\nENV A=1\nWORKDIR /app\nCOPY . .\nUSER 10001:10001\nCMD echo hi\n"
+PLAIN = b"# base\nFROM scratch\nENV A=1\nWORKDIR /app\nCOPY . .\nUSER 10001:10001\nCMD /app/hi\n"
 
 
 def test_plain_stdin_run_imports_only_what_it_needs(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ COPY --from=build /out/server /srv/server
 RUN groupadd --system --gid 10001 app \
     && useradd --system --no-log-init --uid 10001 --gid 10001 --create-home \
         --home-dir /home/app --shell /usr/sbin/nologin app \
-    && mkdir -p /srv/data && chown 10001:10001 /srv/data
+    && mkdir -p /srv/data && chown 10001:10001 /srv/data \
+    && find / -xdev -perm /6000 -type f -exec chmod a-s {} +
 USER 10001:10001
 VOLUME /srv/data
 EXPOSE 8080

@@ -31,6 +31,7 @@ from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
 from fixer.rules.users.password_in_run import PasswordInRun
 from fixer.rules.users.root_final_user import RootFinalUser
 from fixer.rules.users.setuid_bit_set import SetuidBitSet
+from fixer.rules.users.setuid_files import SetuidFilesKept
 from fixer.rules.users.sudo_in_run import SudoInRun
 from fixer.rules.users.useradd_without_no_log_init import UseraddWithoutNoLogInit
 
@@ -46,6 +47,7 @@ RULES: tuple[type[Rule], ...] = (
     NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
     RootFinalUser,
+    SetuidFilesKept,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
     AddLocalSource,

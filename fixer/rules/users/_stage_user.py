@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from fixer.diagnostic import Edit
 from fixer.rules._base import Context, Located
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILD_STEPS",
     "chain",
+    "insert_after",
     "insertion_point",
     "is_root",
     "last_user_instruction",
@@ -75,6 +77,15 @@ def insertion_point(stage: Stage) -> Located:
     (its FROM when it has none), so every step keeps running as it did."""
     steps = [loc for loc in stage.instructions if loc.node.upper_keyword in BUILD_STEPS]
     return steps[-1] if steps else stage.instructions[0]
+
+
+def insert_after(located: Located, text: str) -> Edit:
+    """Insert ``text`` (whole lines) after ``located``, on lines of their own even when the
+    file ends there without a line ending (then the file still ends without one)."""
+    if not located.node.trailing_newline:
+        newline = "\r\n" if text.endswith("\r\n") else "\n"
+        text = newline + text.removesuffix(newline)
+    return Edit.insertion(located.end, text)
 
 
 @dataclass(frozen=True, slots=True)

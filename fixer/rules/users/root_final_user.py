@@ -13,6 +13,7 @@ from fixer.rules.users._accounts import Account, accounts, groups
 from fixer.rules.users._shipped_users import shipped_user
 from fixer.rules.users._stage_user import (
     chain,
+    insert_after,
     insertion_point,
     is_root,
     last_user_instruction,
@@ -32,7 +33,9 @@ _CREATION: Final = {
     Family.AMAZONLINUX: ("shadow", "/sbin/nologin"),
     Family.SUSE: ("shadow", "/sbin/nologin"),
     Family.ALPINE: ("busybox", "/sbin/nologin"),
-    Family.BUSYBOX: ("busybox", "/sbin/nologin"),
+    # BusyBox builds differ in their applets (Debian's has no adduser or addgroup): the
+    # /etc/passwd and /etc/group lines need only echo, mkdir and chown.
+    Family.BUSYBOX: ("passwd", "/sbin/nologin"),
 }
 _HOW: Final = {"shadow": "groupadd/useradd", "busybox": "addgroup/adduser", "passwd": "/etc/passwd lines"}
 # Images of a shadow-utils family that come without it (ubi-minimal, ubi9-micro, bci-minimal).
@@ -88,9 +91,10 @@ class RootFinalUser(Rule):
     CMD ["/app/app"]
     ```
     The user is made the way the base image's family does it: `groupadd`/`useradd` (Debian,
-    Ubuntu, RHEL, Fedora, Amazon Linux, SUSE), BusyBox's `addgroup -S`/`adduser -S -D` (Alpine,
-    BusyBox), or the `/etc/passwd` and `/etc/group` lines written directly where shadow-utils
-    is missing (`ubi-minimal`, `ubi-micro`). Name and ids come from configuration
+    Ubuntu, RHEL, Fedora, Amazon Linux, SUSE), BusyBox's `addgroup -S`/`adduser -S -D` (Alpine),
+    or the `/etc/passwd` and `/etc/group` lines written directly where shadow-utils is missing
+    (`ubi-minimal`, `ubi-micro`) or BusyBox's applets may be (`busybox` images: Debian's BusyBox
+    has no `adduser`). Name and ids come from configuration
     (`[tool.dfix.user]`, default `app`, 10001:10001). An image that ships a user (node's
     `node`, distroless's and Chainguard's `nonroot`, .NET's `app`, …) gets a switch to it; a
     user the file creates but never switches to gets the switch; distroless and `scratch` get
@@ -277,9 +281,7 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
         shell=shell,
         own=[shlex.quote(d) for d in own],
     )
-    how = {"shadow": "groupadd/useradd", "busybox": "addgroup/adduser", "passwd": "/etc/passwd lines"}[
-        template
-    ]
+    how = _HOW[template]
     owned = f", owner of {', '.join(own)}" if own else ""
     title = f"create user {settings.name} ({settings.ids}) with {how}{owned}, and switch to it"
     paths = (*_ACCOUNT_FILES, f"/home/{settings.name}/**", *own)
@@ -357,12 +359,7 @@ def _render(ctx: Context, template: str, **values: object) -> str:
 
 
 def _insert(after: Located, text: str, paths: tuple[str, ...], *, adds_run: bool) -> Fix:
-    """Insert ``text`` (whole lines) after ``after``, on lines of their own even when the file
-    ends there without a line ending (then the file still ends without one)."""
-    if not after.node.trailing_newline:
-        newline = "\r\n" if text.endswith("\r\n") else "\n"
-        text = newline + text.removesuffix(newline)
-    return _fix(Edit.insertion(after.end, text), paths, adds_run=adds_run)
+    return _fix(insert_after(after, text), paths, adds_run=adds_run)
 
 
 def _fix(edit: Edit, paths: tuple[str, ...], *, adds_run: bool) -> Fix:

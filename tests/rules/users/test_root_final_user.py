@@ -29,6 +29,12 @@ BUSYBOX = (
     "    && adduser -S -D -u 10001 -G app -h /home/app -s /sbin/nologin app\n"
     "USER 10001:10001\n"
 )
+PASSWD = (
+    "RUN echo 'app:x:10001:' >> /etc/group \\\n"
+    "    && echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd \\\n"
+    "    && mkdir -p /home/app && chown 10001:10001 /home/app\n"
+    "USER 10001:10001\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -42,14 +48,8 @@ BUSYBOX = (
         ("amazonlinux:2023", SHADOW.format(shell="/sbin/nologin", own="")),
         ("opensuse/leap:15.6", SHADOW.format(shell="/sbin/nologin", own="")),
         ("alpine:3.20", BUSYBOX),
-        ("busybox:1.36", BUSYBOX),
-        (
-            "registry.access.redhat.com/ubi9/ubi-minimal",
-            "RUN echo 'app:x:10001:' >> /etc/group \\\n"
-            "    && echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd \\\n"
-            "    && mkdir -p /home/app && chown 10001:10001 /home/app\n"
-            "USER 10001:10001\n",
-        ),
+        ("busybox:1.36", PASSWD),
+        ("registry.access.redhat.com/ubi9/ubi-minimal", PASSWD),
     ],
 )
 def test_a_user_is_created_the_way_the_family_does(base: str, creation: str) -> None:

@@ -1,0 +1,6 @@
+FROM example.com/internal/base:3 AS tools
+RUN make tools
+FROM scratch
+COPY --from=tools /out/tool /tool
+USER 10001:10001
+ENTRYPOINT ["/tool"]

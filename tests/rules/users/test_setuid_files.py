@@ -1,0 +1,77 @@
+"""DF302 setuid-files-kept: where the strip goes, folded into the user's RUN or on its own, the
+keep-list, and the stages left alone."""
+
+from __future__ import annotations
+
+import pytest
+from rule_fixers import fixer_for
+
+import fixer
+from fixer.settings import Settings
+
+fixed = fixer_for("DF302")
+STRIP = "find / -xdev -perm /6000 -type f -exec chmod a-s {} +"
+
+
+def test_folded_into_the_run_that_creates_the_user() -> None:
+    source = 'FROM debian:12\nRUN apt-get install -y x\nRUN useradd -u 1000 app\nUSER 1000\nCMD ["x"]\n'
+    assert fixed(source, unsafe=True) == source.replace(
+        "useradd -u 1000 app\n", f"useradd -u 1000 app && {STRIP}\n"
+    )
+    assert fixed(source) == source  # unsafe
+
+
+def test_a_run_of_its_own_before_the_switch_and_its_comments() -> None:
+    source = "FROM alpine:3.20\nRUN apk add --no-cache curl\n# the app's user\nUSER 1000\n"
+    assert fixed(source, unsafe=True) == source.replace("# the app's", f"RUN {STRIP}\n# the app's")
+
+
+def test_a_stage_that_stays_root_strips_after_its_last_build_step() -> None:
+    source = 'from debian:12\r\nrun make\r\ncmd ["x"]\r\n'
+    assert fixed(source, unsafe=True) == f'from debian:12\r\nrun make\r\nrun {STRIP}\r\ncmd ["x"]\r\n'
+
+
+def test_the_keep_list_comes_from_the_settings() -> None:
+    settings = Settings(suid_keep=("/usr/bin/sudo", "/bin/my ping"))
+    result = fixer.fix("FROM debian:12\nUSER 1000\n", unsafe=True, select=["DF302"], settings=settings)
+    assert (
+        "RUN find / -xdev -perm /6000 -type f ! -path /usr/bin/sudo ! -path '/bin/my ping' -exec"
+        in result.output
+    )
+    assert "(kept: /usr/bin/sudo, /bin/my ping)" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "FROM gcr.io/distroless/static\nCOPY app /app\n",
+        "FROM scratch\nCOPY app /app\n",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo\n",
+        "FROM example.com/custom:1\nRUN make\n",
+        f"FROM debian:12\nRUN {STRIP}\nUSER 1000\n",
+        "FROM debian:12 AS base\nUSER 1000\nFROM base\nRUN make\n",  # never root here
+        'FROM debian:12\nSHELL ["pwsh", "-c"]\nRUN x\n',
+        "# dfix: ignore=DF302\nFROM debian:12\nUSER 1000\n",
+    ],
+)
+def test_left_alone(source: str) -> None:
+    assert fixer.fix(source, unsafe=True, select=["DF302"]).diagnostics == []
+
+
+def test_with_root_final_user_the_strip_joins_the_users_run() -> None:
+    output = fixer.fix("FROM debian:12\nCOPY app /app\n", unsafe=True, select=["DF301", "DF302"]).output
+    assert f"--shell /usr/sbin/nologin app \\\n    && {STRIP}\nUSER 10001:10001\n" in output
+    assert fixer.fix(output, unsafe=True, select=["DF301", "DF302"]).output == output
+
+
+def test_a_stage_that_ends_as_root_strips_after_its_last_install() -> None:
+    source = (
+        "FROM alpine:3.20\nRUN adduser -D -u 1000 app\nUSER app\nRUN make\nUSER root\n"
+        "RUN apk add --no-cache tini\n"
+    )
+    assert fixed(source, unsafe=True) == source + f"RUN {STRIP}\n"
+
+
+def test_a_strip_with_a_root_install_after_it_is_not_enough() -> None:
+    source = f"FROM debian:12\nRUN {STRIP}\nRUN apt-get install -y sudo\nUSER 1000\n"
+    assert fixed(source, unsafe=True) == source.replace("USER 1000", f"RUN {STRIP}\nUSER 1000")
