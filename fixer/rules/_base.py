@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 __all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
 
 
+def names(text: str) -> frozenset[str]:
+    """A set of names written as one space-separated string (compact tables)."""
+    return frozenset(text.split())
+
+
 class FixAvailability(Enum):
     NONE = "none"
     SOMETIMES = "sometimes"
@@ -68,6 +73,12 @@ class Context:
         from fixer.model import build_model  # imported on first use: `dfix -` cold start
 
         return build_model(self.tree, programs=_programs)
+
+    def render(self, template: str, **values: object) -> str:
+        """A snippet from ``templates/`` in this file's style (see ``fixer.snippets``)."""
+        from fixer.snippets import render  # jinja2 loads only when a fix is built
+
+        return render(template, self.tree, **values)
 
     def comment_block_above(self, located: Located) -> tuple[int, str]:
         """Where the comments directly above an instruction start, and their text (the offset of

@@ -372,15 +372,13 @@ def _scoped_shell(ctx: Context, group: list[_Plan]) -> Fix:
     shell in force before restored after its last RUN."""
     import json
 
-    from fixer.snippets import render  # jinja2 loads only when a snippet is needed
-
     first, last = group[0].located, group[-1].located
     state = group[0].scoped
     assert state is not None
     indent = _indent(first)
-    opening = render("shell/pipefail.j2", ctx.tree, shell=BASH, options=list(group[0].options))
+    opening = ctx.render("shell/pipefail.j2", shell=BASH, options=list(group[0].options))
     words = [json.dumps(word, ensure_ascii=False) for word in state.shell]
-    closing = _indent(last) + render("shell/restore.j2", ctx.tree, words=words)
+    closing = _indent(last) + ctx.render("shell/restore.j2", words=words)
     end = last.offset + len(last.node.code)
     if not last.node.code.endswith("\n"):  # the file ends without a newline: keep it so
         newline = next((n.trailing_newline for n in ctx.tree.instructions if n.trailing_newline), "\n")

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from fixer.rules._base import names
+
 if TYPE_CHECKING:
     from fixer.shell import Command, Script
 
@@ -54,13 +56,9 @@ class _Syntax:
     aliases: Mapping[str, str]
 
 
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 _USERADD: Final = _Syntax(
     frozenset("bcdefgGkKpPRsuZ"),
-    _names(
+    names(
         "--base-dir --comment --home-dir --expiredate --inactive --gid --groups --skel --key "
         "--password --prefix --root --shell --uid --selinux-user --selinux-range"
     ),
@@ -71,12 +69,12 @@ _USERADD: Final = _Syntax(
 )  # fmt: skip
 _GROUPADD: Final = _Syntax(
     frozenset("gKpPR"),
-    _names("--gid --key --password --prefix --root --users"),
+    names("--gid --key --password --prefix --root --users"),
     {"-g": "--gid", "-r": "--system"},
 )
 _DEBIAN_ADDUSER: Final = _Syntax(
     frozenset(),
-    _names(
+    names(
         "--uid --gid --ingroup --home --shell --gecos --comment --conf --firstuid --lastuid "
         "--firstgid --lastgid --extrausers"
     ),
@@ -182,7 +180,7 @@ def groups(script: Script) -> Iterator[Group]:
 # usermod changes an existing account; `-l` is the new login name there, not useradd's flag.
 _USERMOD: Final = _Syntax(
     frozenset("cdefgGlpPRsuvVwWZ"),
-    _names(
+    names(
         "--comment --home --expiredate --inactive --gid --groups --login --password --prefix --root"
         " --shell --uid --add-subuids --del-subuids --add-subgids --del-subgids --selinux-user"
         " --selinux-range"

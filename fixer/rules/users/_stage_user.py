@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit
+from fixer.model.images import Family
 from fixer.rules._base import Context, Located
 
 if TYPE_CHECKING:
     from fixer.model import Stage
+    from fixer.shell import RunScript
 
 __all__ = [
     "BUILD_STEPS",
     "chain",
+    "chain_scripts",
+    "has_shell",
     "insert_after",
     "insertion_point",
     "is_root",
@@ -32,6 +36,16 @@ __all__ = [
 # create files owned by it): a switch away from root goes after the last of them. Everything
 # else (CMD, ENTRYPOINT, EXPOSE, ENV, LABEL, HEALTHCHECK, …) only sets the image config.
 BUILD_STEPS: Final = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "USER"})
+
+# Families whose images have a POSIX shell and the tools a fix runs in it (find, chown, mkdir,
+# echo; GNU or BusyBox): distroless, Chainguard's images, scratch, Windows and the unknown are
+# not assumed to.
+_SHELL_FAMILIES: Final = frozenset(
+    {
+        Family.DEBIAN, Family.UBUNTU, Family.RHEL, Family.FEDORA, Family.AMAZONLINUX, Family.SUSE,
+        Family.ALPINE, Family.BUSYBOX,
+    }
+)  # fmt: skip
 
 # Programs an entrypoint uses to start the app as another user after doing root's part
 # (chown a volume, bind a port): the image is meant to start as root.
@@ -50,6 +64,22 @@ def chain(stage: Stage) -> Iterator[Stage]:
     while current is not None:
         yield current
         current = current.parent
+
+
+def chain_scripts(stage: Stage) -> Iterator[RunScript]:
+    """The shell scripts the RUNs of ``stage`` and the stages it is built on run, in build order."""
+    from fixer.shell import run_scripts  # only for stages that have a RUN
+
+    for current in reversed(list(chain(stage))):
+        for located in current.instructions:
+            if located.node.upper_keyword == "RUN":
+                yield from run_scripts(located.node)
+
+
+def has_shell(ctx: Context, stage: Stage) -> bool:
+    """Whether a fix may RUN a POSIX command at the end of ``stage``: a family known to have a
+    shell, and no SHELL that replaced it."""
+    return stage.family in _SHELL_FAMILIES and ctx.model.end_state(stage).shell_is_posix
 
 
 def is_root(user: str | None) -> bool | None:

@@ -13,6 +13,8 @@ from fixer.rules.users._accounts import Account, accounts, groups
 from fixer.rules.users._shipped_users import shipped_user
 from fixer.rules.users._stage_user import (
     chain,
+    chain_scripts,
+    has_shell,
     insert_after,
     insertion_point,
     is_root,
@@ -137,26 +139,24 @@ class RootFinalUser(Rule):
         stage = shipped_stage(ctx)
         if stage is None:
             return
+        user = ctx.model.end_state(stage).user
         user_instruction = last_user_instruction(stage)
-        if is_root(ctx.model.end_state(stage).user) is not True or _runs_as_its_own_user(
-            stage, user_instruction
-        ):
+        if is_root(user) is not True or _runs_as_its_own_user(stage, user_instruction):
             return
-        in_stage = user_instruction is not None and user_instruction in stage.instructions
-        subject = user_instruction if in_stage and user_instruction else stage.instructions[0]
-        plan = _plan(ctx, stage, user_instruction)
+        in_stage = user_instruction in stage.instructions
+        subject = user_instruction if user_instruction is not None and in_stage else stage.instructions[0]
         if user_instruction is not None:
-            message = f"the shipped image runs as root (USER {ctx.model.end_state(stage).user})"
+            message = f"the shipped image runs as root (USER {user})"
         elif stage.family is Family.UNKNOWN:
             message = "the shipped image may run as root (no USER, and its base image's user is unknown)"
         else:
             message = "the shipped image runs as root (no USER)"
         start, end = subject.keyword_start, subject.content_end
+        plan = _plan(ctx, stage, user_instruction)
         if isinstance(plan, str):
             yield self.violation(start, end, f"{message}; {plan}")
             return
-        note = _port_note(stage)
-        yield self.violation(start, end, f"{message}; {plan.title}{note}", plan.fix)
+        yield self.violation(start, end, f"{message}; {plan.title}{_port_note(stage)}", plan.fix)
 
 
 def _runs_as_its_own_user(stage: Stage, user_instruction: Located | None) -> bool:
@@ -185,8 +185,7 @@ def _plan(ctx: Context, stage: Stage, user_instruction: Located | None) -> _Plan
             "not fixed: the stage has ONBUILD triggers, which would run as the new user in every "
             "image built on this one"
         )
-    earlier = _earlier_user(ctx, stage, user_instruction)
-    if earlier is not None:
+    if user_instruction is not None and (earlier := _earlier_user(ctx, user_instruction)) is not None:
         return _switch_back(ctx, stage, user_instruction, earlier)
     created = _created_user(stage)
     if created is not None:
@@ -194,16 +193,13 @@ def _plan(ctx: Context, stage: Stage, user_instruction: Located | None) -> _Plan
     return _new_user(ctx, stage)
 
 
-def _earlier_user(ctx: Context, stage: Stage, user_instruction: Located | None) -> str | None:
+def _earlier_user(ctx: Context, user_instruction: Located) -> str | None:
     """The non-root user in force before a final ``USER root``, as that USER wrote it."""
-    if user_instruction is None:
-        return None
     before = ctx.model.state_at(user_instruction.offset).user
     return before if is_root(before) is False else None
 
 
-def _switch_back(ctx: Context, stage: Stage, user_instruction: Located | None, user: str) -> _Plan:
-    assert user_instruction is not None
+def _switch_back(ctx: Context, stage: Stage, user_instruction: Located, user: str) -> _Plan:
     after = insertion_point(stage)
     keyword = user_instruction.node.keyword
     if after == user_instruction:  # nothing after it needs root: it only changes the final user
@@ -214,29 +210,20 @@ def _switch_back(ctx: Context, stage: Stage, user_instruction: Located | None, u
             f"switch back to {user}: nothing after USER root needs root", _fix(edit, (), adds_run=False)
         )
     needs = f"{after.node.upper_keyword} at line {after.line}"
-    text = _render(ctx, "users/switch.j2", ids=user, own=[])
+    text = ctx.render("users/switch.j2", ids=user, own=[])
     title = f"switch back to {user} after the last step that needs root ({needs})"
     return _Plan(title, _insert(after, text, (), adds_run=False))
 
 
-def _runs(stage: Stage) -> list[Located]:
-    """The stage's RUN instructions (what loads the shell analysis, for files that have one)."""
-    return [located for located in stage.instructions if located.node.upper_keyword == "RUN"]
-
-
 def _created_user(stage: Stage) -> str | None:
     """``uid:gid`` (or ``uid``, or the name) of the last user the stage's chain creates."""
-    from fixer.shell import run_scripts
-
     found: Account | None = None
     gids: dict[str, str] = {}
-    for current in reversed(list(chain(stage))):
-        for located in _runs(current):
-            for run in run_scripts(located.node):
-                for group in groups(run.script):
-                    if group.name and group.gid and group.gid.isdecimal():
-                        gids[group.name] = group.gid
-                found = next(reversed([a for a in accounts(run.script) if a.name]), found)
+    for script in chain_scripts(stage):
+        for group in groups(script.script):
+            if group.name and group.gid and group.gid.isdecimal():
+                gids[group.name] = group.gid
+        found = next(reversed([a for a in accounts(script.script) if a.name]), found)
     if found is None:
         return None
     if found.uid is None or not found.uid.isdecimal():
@@ -262,8 +249,8 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
         return _switch(
             ctx, stage, settings.ids, f"switch to {settings.ids} (scratch has no shell to create a user with)"
         )
-    creation = _CREATION.get(family)
-    if creation is None or not ctx.model.end_state(stage).shell_is_posix:
+    creation = _CREATION.get(family) if has_shell(ctx, stage) else None
+    if creation is None:
         return (
             "not fixed: the base image's distribution is unknown, so how to create a user is "
             f"too; create one the way it needs and end with USER {settings.ids}"
@@ -272,8 +259,7 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
     if template == "shadow" and _lacks_shadow_utils(stage):
         template = "passwd"
     own = _app_directories(ctx, stage)
-    text = _render(
-        ctx,
+    text = ctx.render(
         f"users/{template}.j2",
         name=settings.name,
         uid=settings.uid,
@@ -290,32 +276,20 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
 
 def _switch(ctx: Context, stage: Stage, ids: str, title: str) -> _Plan:
     """Switch to a user the image has; with a shell to run it, own the app's directories first."""
-    directories = _app_directories(ctx, stage) if _has_shell(ctx, stage) else []
-    text = _render(ctx, "users/switch.j2", ids=ids, own=[shlex.quote(d) for d in directories])
+    directories = _app_directories(ctx, stage) if has_shell(ctx, stage) else []
+    text = ctx.render("users/switch.j2", ids=ids, own=[shlex.quote(d) for d in directories])
     if directories:
         title += f", owner of {', '.join(directories)}"
     return _Plan(title, _insert(insertion_point(stage), text, tuple(directories), adds_run=bool(directories)))
 
 
-def _has_shell(ctx: Context, stage: Stage) -> bool:
-    """Whether the stage can RUN a POSIX command: a family known to have a shell, no SHELL that
-    replaced it (distroless, Chainguard's images, scratch and the unknown are not assumed to)."""
-    return stage.family in _CREATION and ctx.model.end_state(stage).shell_is_posix
-
-
 def _lacks_shadow_utils(stage: Stage) -> bool:
-    from fixer.shell import run_scripts
-
     image = stage.image
     last = (image.repository.rpartition("/")[2] if image else "").lower()
     if any(word in last.replace("-", " ").split() or last.endswith(word) for word in _MINIMAL_WORDS):
         return True
     return any(
-        command.program == "microdnf"
-        for current in chain(stage)
-        for located in _runs(current)
-        for run in run_scripts(located.node)
-        for command in run.script.commands
+        command.program == "microdnf" for script in chain_scripts(stage) for command in script.script.commands
     )
 
 
@@ -350,12 +324,6 @@ def _port_note(stage: Stage) -> str:
         f" (EXPOSE {' '.join(ports)}: a non-root user can bind ports below 1024 under Docker, "
         "not under Kubernetes with containerd or rootless Podman; move the app to a port above 1023)"
     )
-
-
-def _render(ctx: Context, template: str, **values: object) -> str:
-    from fixer.snippets import render  # jinja2 loads only when a fix is built
-
-    return render(template, ctx.tree, **values)
 
 
 def _insert(after: Located, text: str, paths: tuple[str, ...], *, adds_run: bool) -> Fix:

@@ -6,26 +6,22 @@ import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
-from fixer.rules._base import Context, Located, Rule, Violation
+from fixer.rules._base import Context, Located, Rule, Violation, names
 from fixer.rules._run import Run, runs
 
 if TYPE_CHECKING:
     from fixer.shell import Command, Word
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 SETUID: Final = 0o4000
 SETGID: Final = 0o2000
 # chmod's options (GNU and BusyBox); `--reference=FILE` copies a mode, which is not read here.
-CHMOD_FLAGS: Final = _words(
+CHMOD_FLAGS: Final = names(
     "-R -c -f -v -h -L -H -P --recursive --changes --silent --quiet --verbose --dereference"
     " --no-dereference --preserve-root --no-preserve-root"
 )
 # install's options that take the next word as their value (`-m` is read on its own).
-INSTALL_VALUES: Final = _words("-g -o -S -t --group --owner --suffix --target-directory")
+INSTALL_VALUES: Final = names("-g -o -S -t --group --owner --suffix --target-directory")
 
 
 def special_bits(mode: str) -> int:

@@ -2,27 +2,17 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
-from fixer.model.images import Family
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._run import Run, append_command
 from fixer.rules.users._accounts import accounts
-from fixer.rules.users._stage_user import insert_after, insertion_point, is_root, shipped_stage
+from fixer.rules.users._stage_user import has_shell, insert_after, insertion_point, is_root, shipped_stage
 
 if TYPE_CHECKING:
     from fixer.model import Stage
     from fixer.shell import Command
-
-# Families whose images have a shell and a `find` that takes `-perm /MODE` and `-exec … {} +`
-# (GNU findutils, or BusyBox's); distroless, scratch, Windows and the unknown are left alone.
-_WITH_FIND: Final = frozenset(
-    {
-        Family.DEBIAN, Family.UBUNTU, Family.RHEL, Family.FEDORA, Family.AMAZONLINUX, Family.SUSE,
-        Family.ALPINE, Family.BUSYBOX,
-    }
-)  # fmt: skip
 
 
 class SetuidFilesKept(Rule):
@@ -83,7 +73,7 @@ class SetuidFilesKept(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         stage = shipped_stage(ctx)
-        if stage is None or stage.family not in _WITH_FIND or not ctx.model.end_state(stage).shell_is_posix:
+        if stage is None or not has_shell(ctx, stage):
             return
         if _strips_already(ctx, stage):
             return
@@ -134,14 +124,10 @@ def _fix(ctx: Context, stage: Stage, command: str) -> Fix | None:
     switch = _switch_from_root(ctx, stage)
     if switch is None:
         return None  # runs as another user from the start: no step here could strip as root
-    previous = _previous(stage, switch)
-    if previous is not None and _creates_users(previous):
-        from fixer.shell import run_scripts
-
-        scripts = run_scripts(previous.node)
-        edit = append_command(Run(previous, scripts[0]), command) if len(scripts) == 1 else None
-        if edit is not None:
-            return _fix_of(edit)
+    user_run = _user_creating_run(stage, switch)
+    edit = append_command(user_run, command) if user_run is not None else None
+    if edit is not None:
+        return _fix_of(edit)
     at, _ = ctx.comment_block_above(switch)  # the comments above the USER stay with it
     return _fix_of(Edit.insertion(at, _run_line(ctx, command)))
 
@@ -158,23 +144,22 @@ def _switch_from_root(ctx: Context, stage: Stage) -> Located | None:
     return None
 
 
-def _previous(stage: Stage, located: Located) -> Located | None:
-    index = stage.instructions.index(located)
-    return stage.instructions[index - 1] if index > 0 else None
-
-
-def _creates_users(located: Located) -> bool:
+def _user_creating_run(stage: Stage, switch: Located) -> Run | None:
+    """The RUN right before ``switch`` when it creates a user and runs one shell script."""
     from fixer.shell import run_scripts
 
-    return located.node.upper_keyword == "RUN" and any(
-        any(True for _ in accounts(script.script)) for script in run_scripts(located.node)
-    )
+    index = stage.instructions.index(switch)
+    previous = stage.instructions[index - 1] if index > 0 else None
+    if previous is None or previous.node.upper_keyword != "RUN":
+        return None
+    scripts = run_scripts(previous.node)
+    if len(scripts) != 1 or not any(accounts(scripts[0].script)):
+        return None
+    return Run(previous, scripts[0])
 
 
 def _run_line(ctx: Context, command: str) -> str:
-    from fixer.snippets import render  # jinja2 loads only when a fix is built
-
-    return render("users/strip_setid.j2", ctx.tree, command=command)
+    return ctx.render("users/strip_setid.j2", command=command)
 
 
 def _fix_of(edit: Edit) -> Fix:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit, Fix
-from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, Rule, Violation, names
 from fixer.rules._run import Run, runs
 from fixer.rules.users._stage_user import is_root
 
@@ -15,18 +15,14 @@ if TYPE_CHECKING:
     from fixer.shell import Command, Word
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # sudo's options (sudo(8), 1.9) that take a value, short and long.
-VALUED: Final = _words(
+VALUED: Final = names(
     "-u -g -p -C -D -h -r -t -T -U -R -c -a --user --group --prompt --close-from --chdir --host"
     " --role --type --command-timeout --other-user --chroot --login-class --auth-type"
 )
 # What leaves the command as the RUN would run it when root runs sudo for root: prompts and
 # authentication (root is never asked), HOME (root's), the groups (root's own).
-HARMLESS: Final = _words(
+HARMLESS: Final = names(
     "-E -H -n -S -k -P -A -B -p --preserve-env --set-home --non-interactive --stdin"
     " --reset-timestamp --preserve-groups --askpass --bell --prompt"
 )
