@@ -172,8 +172,7 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
         if not isinstance(node, Instruction):
             continue
         end = start + len(node.code)
-        open_ended = not node.code.endswith("\n")  # text inserted at its end extends its last line
-        if any(_reaches_into(edit, start, end, open_ended) for edit in edits):
+        if any(_reaches_into(edit, start, end, node.trailing_newline) for edit in edits):
             continue
         shift = sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= start)
         moved = new_at.get(start + shift)
@@ -182,9 +181,14 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
     return True
 
 
-def _reaches_into(edit: Edit, start: int, end: int, open_ended: bool) -> bool:
+def _reaches_into(edit: Edit, start: int, end: int, newline: str) -> bool:
+    """Whether ``edit`` is meant to change the instruction at ``start:end``. Text inserted at its
+    end is meant to go after it when it starts a line of its own (the instruction ends with a line
+    ending, or the text starts with one), so the instruction is still checked: a dangling escape
+    at the end of the file would make the new lines part of it."""
     if edit.start == edit.end:
-        return start < edit.start < end or (open_ended and edit.start == end)
+        after = edit.start == end and (bool(newline) or edit.content.startswith(("\n", "\r")))
+        return start < edit.start <= end and not after
     return edit.start < end and edit.end > start
 
 

@@ -11,6 +11,7 @@ from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix
 from fixer.rules import select_rules
 from fixer.rules._base import Context, Rule, Violation
+from fixer.rules._lines import insert_lines_after
 from fixer.syntax import Instruction, parse
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -155,6 +156,48 @@ def test_text_appended_to_a_last_line_without_newline_belongs_to_that_instructio
                 yield self.violation(last.offset, last.content_end, "b", fix)
 
     assert run("FROM x\nRUN a", AppendToLast()).output == "FROM x\nRUN a b"
+
+
+class AppendsUser(Rule):
+    """Puts ``USER 1`` after the last instruction, naively or through ``insert_lines_after``."""
+
+    code, name, summary = "DF986", "test-appends-user", "test"
+
+    def __init__(self, *, naive: bool) -> None:
+        self.naive = naive
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        last = ctx.instructions[-1]
+        if last.node.keyword != "USER":
+            line = "USER 1\n"
+            edits = (Edit.insertion(last.end, line),) if self.naive else insert_lines_after(last, line)
+            fix = Fix.safe("user", *edits) if edits else None
+            yield self.violation(last.offset, last.content_end, "user", fix)
+
+
+@pytest.mark.parametrize("ending", ["\\\n", " \\  \n", "\\\n# note\n\n"])
+def test_a_line_inserted_after_a_dangling_escape_would_join_it_so_it_is_dropped(ending: str) -> None:
+    text = f"FROM x\nRUN make {ending}"
+    assert run(text, AppendsUser(naive=True)).output == text
+
+
+@pytest.mark.parametrize(
+    ("last", "fixed"),
+    [
+        ("RUN make \\\n", "RUN make\nUSER 1\n"),
+        ("RUN make \\", "RUN make\nUSER 1"),
+        ("RUN make \\  \n", "RUN make\nUSER 1\n"),
+        ("RUN make \\\n# note\n\n", "RUN make\n# note\n\nUSER 1\n"),
+        ("RUN echo a\\ \\\n", "RUN echo a\\ \\\n"),  # `a\ ` ends in an escape too: no line can follow
+        ("RUN make\r\n", "RUN make\r\nUSER 1\n"),
+        ("RUN make", "RUN make\nUSER 1"),
+    ],
+)
+def test_lines_inserted_after_the_last_instruction_close_it_first(last: str, fixed: str) -> None:
+    text = f"FROM x\n{last}"
+    out = run(text, AppendsUser(naive=False)).output
+    assert out == f"FROM x\n{fixed}"
+    assert parse(out).instructions[1].buildkit_view() == parse(text).instructions[1].buildkit_view()
 
 
 # --- positions: every finding is placed in the input, whichever pass found it -----------------------

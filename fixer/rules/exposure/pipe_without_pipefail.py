@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, runs
 
 if TYPE_CHECKING:
@@ -367,7 +368,7 @@ def _scoped_groups(ctx: Context, plans: list[_Plan]) -> Iterator[list[_Plan]]:
         yield group
 
 
-def _scoped_shell(ctx: Context, group: list[_Plan]) -> Fix:
+def _scoped_shell(ctx: Context, group: list[_Plan]) -> Fix | None:
     """``SHELL`` bash with pipefail above the group (above its comments and suppressions) and the
     shell in force before restored after its last RUN."""
     import json
@@ -379,13 +380,10 @@ def _scoped_shell(ctx: Context, group: list[_Plan]) -> Fix:
     opening = ctx.render("shell/pipefail.j2", shell=BASH, options=list(group[0].options))
     words = [json.dumps(word, ensure_ascii=False) for word in state.shell]
     closing = _indent(last) + ctx.render("shell/restore.j2", words=words)
-    end = last.offset + len(last.node.code)
-    if not last.node.code.endswith("\n"):  # the file ends without a newline: keep it so
-        newline = next((n.trailing_newline for n in ctx.tree.instructions if n.trailing_newline), "\n")
-        closing = newline + closing.removesuffix(newline)
     title = 'Run the piped RUNs under `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, then restore the shell'
     at = ctx.comment_block_above(first)[0]
-    return Fix.unsafe(title, Edit.insertion(at, indent + opening), Edit.insertion(end, closing))
+    after = insert_lines_after(last, closing)
+    return Fix.unsafe(title, Edit.insertion(at, indent + opening), *after) if after is not None else None
 
 
 def _indent(located: Located) -> str:

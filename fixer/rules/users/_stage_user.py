@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.diagnostic import Edit
 from fixer.model.images import Family
 from fixer.rules._base import Context, Located
 
@@ -24,7 +23,6 @@ __all__ = [
     "chain",
     "chain_scripts",
     "has_shell",
-    "insert_after",
     "insertion_point",
     "is_root",
     "last_user_instruction",
@@ -107,15 +105,6 @@ def insertion_point(stage: Stage) -> Located:
     (its FROM when it has none), so every step keeps running as it did."""
     steps = [loc for loc in stage.instructions if loc.node.upper_keyword in BUILD_STEPS]
     return steps[-1] if steps else stage.instructions[0]
-
-
-def insert_after(located: Located, text: str) -> Edit:
-    """Insert ``text`` (whole lines) after ``located``, on lines of their own even when the
-    file ends there without a line ending (then the file still ends without one)."""
-    if not located.node.trailing_newline:
-        newline = "\r\n" if text.endswith("\r\n") else "\n"
-        text = newline + text.removesuffix(newline)
-    return Edit.insertion(located.end, text)
 
 
 @dataclass(frozen=True, slots=True)

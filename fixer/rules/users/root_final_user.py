@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Final
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.model.images import Family
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._lines import UNCLOSABLE, insert_lines_after
 from fixer.rules.users._accounts import Account, accounts, groups
 from fixer.rules.users._shipped_users import shipped_user
 from fixer.rules.users._stage_user import (
     chain,
     chain_scripts,
     has_shell,
-    insert_after,
     insertion_point,
     is_root,
     last_user_instruction,
@@ -156,6 +156,9 @@ class RootFinalUser(Rule):
         if isinstance(plan, str):
             yield self.violation(start, end, f"{message}; {plan}")
             return
+        if plan.fix is None:
+            yield self.violation(start, end, f"{message}; not fixed: {UNCLOSABLE}")
+            return
         yield self.violation(start, end, f"{message}; {plan.title}{_port_note(stage)}", plan.fix)
 
 
@@ -168,7 +171,7 @@ def _runs_as_its_own_user(stage: Stage, user_instruction: Located | None) -> boo
 @dataclass(frozen=True, slots=True)
 class _Plan:
     title: str
-    fix: Fix
+    fix: Fix | None  # None: the lines it adds cannot follow the stage's last line
 
 
 def _plan(ctx: Context, stage: Stage, user_instruction: Located | None) -> _Plan | str:
@@ -207,7 +210,7 @@ def _switch_back(ctx: Context, stage: Stage, user_instruction: Located, user: st
             user_instruction.keyword_start, user_instruction.content_end, f"{keyword} {user}"
         )
         return _Plan(
-            f"switch back to {user}: nothing after USER root needs root", _fix(edit, (), adds_run=False)
+            f"switch back to {user}: nothing after USER root needs root", _fix((edit,), (), adds_run=False)
         )
     needs = f"{after.node.upper_keyword} at line {after.line}"
     text = ctx.render("users/switch.j2", ids=user, own=[])
@@ -326,10 +329,11 @@ def _port_note(stage: Stage) -> str:
     )
 
 
-def _insert(after: Located, text: str, paths: tuple[str, ...], *, adds_run: bool) -> Fix:
-    return _fix(insert_after(after, text), paths, adds_run=adds_run)
+def _insert(after: Located, text: str, paths: tuple[str, ...], *, adds_run: bool) -> Fix | None:
+    edits = insert_lines_after(after, text)
+    return _fix(edits, paths, adds_run=adds_run) if edits is not None else None
 
 
-def _fix(edit: Edit, paths: tuple[str, ...], *, adds_run: bool) -> Fix:
+def _fix(edits: tuple[Edit, ...], paths: tuple[str, ...], *, adds_run: bool) -> Fix:
     changes = ImageChanges(config=("User",), paths=paths, layers=adds_run)
-    return Fix("Switch to a non-root user", (edit,), Applicability.UNSAFE, changes)
+    return Fix("Switch to a non-root user", edits, Applicability.UNSAFE, changes)

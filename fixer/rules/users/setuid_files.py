@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, append_command
 from fixer.rules.users._accounts import accounts
-from fixer.rules.users._stage_user import has_shell, insert_after, insertion_point, is_root, shipped_stage
+from fixer.rules.users._stage_user import has_shell, insertion_point, is_root, shipped_stage
 
 if TYPE_CHECKING:
     from fixer.model import Stage
@@ -120,7 +121,8 @@ def _is_strip(command: Command) -> bool:
 
 def _fix(ctx: Context, stage: Stage, command: str) -> Fix | None:
     if is_root(ctx.model.end_state(stage).user) is not False:  # ends as root: after its last step
-        return _fix_of(insert_after(insertion_point(stage), _run_line(ctx, command)))
+        edits = insert_lines_after(insertion_point(stage), _run_line(ctx, command))
+        return _fix_of(*edits) if edits is not None else None
     switch = _switch_from_root(ctx, stage)
     if switch is None:
         return None  # runs as another user from the start: no step here could strip as root
@@ -162,5 +164,5 @@ def _run_line(ctx: Context, command: str) -> str:
     return ctx.render("users/strip_setid.j2", command=command)
 
 
-def _fix_of(edit: Edit) -> Fix:
-    return Fix("Strip the setuid and setgid bits", (edit,), Applicability.UNSAFE)
+def _fix_of(*edits: Edit) -> Fix:
+    return Fix("Strip the setuid and setgid bits", edits, Applicability.UNSAFE)
