@@ -459,6 +459,19 @@ def test_backtick_escape_hints_windows_for_an_unknown_image() -> None:
     assert model("# escape=`\nFROM registry.example.com/win:1\n").stages[0].family is Family.WINDOWS
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ('FROM example.com/iis\nSHELL ["powershell", "-Command"]\n', Family.WINDOWS),
+        ('FROM example.com/iis\nSHELL ["C:\\\\Windows\\\\cmd.exe", "/C"]\n', Family.WINDOWS),
+        ("FROM example.com/chocolatey\nRUN choco install -y cygwin\n", Family.WINDOWS),
+        ('FROM example.com/tools\nSHELL ["pwsh", "-c"]\n', Family.UNKNOWN),  # pwsh runs on Linux too
+    ],
+)
+def test_windows_only_shells_and_chocolatey_hint_windows(text: str, family: Family) -> None:
+    assert model(text, naive_programs).stages[0].family is family
+
+
 def test_windows_platform_hints_windows_for_an_unknown_image() -> None:
     m = model("FROM --platform=windows/amd64 registry.example.com/win:1\n")
     assert m.stages[0].family is Family.WINDOWS

@@ -239,6 +239,7 @@ _PACKAGE_MANAGERS: Final = {
     "apk": _A,
     **dict.fromkeys(("yum", "dnf", "microdnf", "rpm"), _R),
     "zypper": Family.SUSE,
+    "choco": Family.WINDOWS,  # Chocolatey: the Windows package manager
 }
 
 

@@ -355,10 +355,20 @@ def _hinted_family(chain: list[_Draft], programs: Programs | None, escape: str) 
         found = package_manager_family(program for node in runs for program in programs(node))
         if found is not None:
             return found
-    # The backtick escape exists for Windows paths; --platform may name the OS outright.
+    # The backtick escape exists for Windows paths; --platform may name the OS outright; and
+    # Windows PowerShell and cmd exist only there (PowerShell on Linux is pwsh).
     if escape == "`" or (chain[0].platform or "").lower().startswith("windows/"):
         return Family.WINDOWS
+    if any(_windows_only_shell(loc.node) for draft in chain for loc in draft.located):
+        return Family.WINDOWS
     return Family.UNKNOWN
+
+
+def _windows_only_shell(node: Instruction) -> bool:
+    if node.upper_keyword != "SHELL" or not node.buildkit.json or not node.buildkit.value:
+        return False
+    program = ntpath.basename(node.buildkit.value[0]).lower().removesuffix(".exe")
+    return program in ("powershell", "cmd")
 
 
 # ---------------------------------------------------------------------------
