@@ -47,7 +47,9 @@ them only to infer the family of an image whose reference says nothing."""
 
 POSIX_SHELL: Final = ("/bin/sh", "-c")
 WINDOWS_SHELL: Final = ("cmd", "/S", "/C")
-_NON_POSIX_SHELLS: Final = frozenset({"cmd", "powershell", "pwsh"})
+# Windows PowerShell and cmd exist only on Windows; PowerShell on Linux is pwsh.
+_WINDOWS_ONLY_SHELLS: Final = frozenset({"cmd", "powershell"})
+_NON_POSIX_SHELLS: Final = _WINDOWS_ONLY_SHELLS | {"pwsh"}
 
 # Defined by BuildKit in the global scope; their values depend on the build, so they are unknown.
 AUTOMATIC_ARGS: Final = (
@@ -79,8 +81,7 @@ class State:
         """False in Windows stages and under ``cmd``, ``powershell`` or ``pwsh``."""
         if self.windows or not self.shell:
             return False
-        program = ntpath.basename(self.shell[0]).lower().removesuffix(".exe")
-        return program not in _NON_POSIX_SHELLS
+        return _shell_program(self.shell[0]) not in _NON_POSIX_SHELLS
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -90,7 +91,8 @@ class Stage:
     ``base`` is the image it starts from, None when it starts from an earlier stage
     (``parent``) or its FROM names nothing. ``family`` comes from the image at the root of the
     FROM chain, else from the package managers run in that chain, else Windows hints (``#
-    escape=`` backtick, ``--platform=windows/…``). ``platform`` is ``--platform`` as written.
+    escape=`` backtick, ``--platform=windows/…``, a SHELL of Windows PowerShell or cmd).
+    ``platform`` is ``--platform`` as written.
     """
 
     index: int
@@ -355,8 +357,7 @@ def _hinted_family(chain: list[_Draft], programs: Programs | None, escape: str) 
         found = package_manager_family(program for node in runs for program in programs(node))
         if found is not None:
             return found
-    # The backtick escape exists for Windows paths; --platform may name the OS outright; and
-    # Windows PowerShell and cmd exist only there (PowerShell on Linux is pwsh).
+    # The backtick escape exists for Windows paths; --platform may name the OS outright.
     if escape == "`" or (chain[0].platform or "").lower().startswith("windows/"):
         return Family.WINDOWS
     if any(_windows_only_shell(loc.node) for draft in chain for loc in draft.located):
@@ -367,8 +368,12 @@ def _hinted_family(chain: list[_Draft], programs: Programs | None, escape: str) 
 def _windows_only_shell(node: Instruction) -> bool:
     if node.upper_keyword != "SHELL" or not node.buildkit.json or not node.buildkit.value:
         return False
-    program = ntpath.basename(node.buildkit.value[0]).lower().removesuffix(".exe")
-    return program in ("powershell", "cmd")
+    return _shell_program(node.buildkit.value[0]) in _WINDOWS_ONLY_SHELLS
+
+
+def _shell_program(path: str) -> str:
+    """``C:\\Windows\\cmd.exe`` is ``cmd``: the name that says which shell it is."""
+    return ntpath.basename(path).lower().removesuffix(".exe")
 
 
 # ---------------------------------------------------------------------------

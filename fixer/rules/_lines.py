@@ -26,11 +26,13 @@ def insert_lines_after(located: Located, text: str) -> tuple[Edit, ...] | None:
     ``located``; None when its last line cannot be closed without changing it."""
     node = located.node
     edits: list[Edit] = []
-    if _ends_in_continuation(located):
-        dangling = _dangling_escape(located)
-        if dangling is None:
+    last = _open_last_line(located)
+    if last is not None:
+        offset, line = last
+        kept = line.text.rstrip(" \t")
+        if kept.endswith(node.escape):  # `a\ \`: that escaped blank is part of the instruction
             return None
-        edits.append(Edit.deletion(*dangling))
+        edits.append(Edit.deletion(offset + len(kept), offset + len(line.text + line.continuation)))
     if not node.trailing_newline:
         newline = "\r\n" if text.endswith("\r\n") else "\n"
         text = newline + text.removesuffix(newline)
@@ -38,27 +40,14 @@ def insert_lines_after(located: Located, text: str) -> tuple[Edit, ...] | None:
     return tuple(edits)
 
 
-def _last_source_line(located: Located) -> tuple[int, SourceLine]:
+def _open_last_line(located: Located) -> tuple[int, SourceLine] | None:
+    """The instruction's last source line and its offset, when it continues past the end of the
+    file (never with heredocs: their bodies end the instruction)."""
+    if located.node.heredocs:
+        return None
     offset, last = located.offset, None
     for line in located.node.lines:
         if isinstance(line, SourceLine):
             last = (offset, line)
         offset += len(line.code)
-    assert last is not None  # an instruction starts with its source line
-    return last
-
-
-def _ends_in_continuation(located: Located) -> bool:
-    """Heredoc bodies end their instruction; otherwise a continued last source line leaves it open."""
-    return not located.node.heredocs and bool(_last_source_line(located)[1].continuation)
-
-
-def _dangling_escape(located: Located) -> tuple[int, int] | None:
-    """The span of the escape continuing the last line past the end of the file, with the blanks
-    before it; None when what is left would still end in an escape (``a\\ \\``: that escaped
-    blank is part of the instruction, and no line break can keep it)."""
-    offset, line = _last_source_line(located)
-    kept = line.text.rstrip(" \t")
-    if kept.endswith(located.node.escape):
-        return None
-    return offset + len(kept), offset + len(line.text + line.continuation)
+    return last if last is not None and last[1].continuation else None
