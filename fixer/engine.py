@@ -6,6 +6,8 @@ Every pass goes through Black's safety net before it is kept:
 
 - the new text parses;
 - every instruction outside the edited spans is still there, unchanged in BuildKit's view;
+- no instruction BuildKit's frontend rejects appears (its parser takes any word as a keyword,
+  so text that ran into a comment or a continuation shows up as one: ``&& adduser …``);
 and at the end the fixed point itself proves that a second run is a no-op. A fix that fails a
 check is dropped and reported (never written); a file that does not converge is left as it was.
 
@@ -157,7 +159,13 @@ def _try(text: str, tree: Dockerfile, chosen: list[Violation]) -> tuple[str, Doc
         new_tree = parse(new_text)
     except ParseError:
         return None
+    if _unknown_instructions(new_tree) > _unknown_instructions(tree):
+        return None
     return (new_text, new_tree) if _unchanged_outside(tree, new_tree, edits) else None
+
+
+def _unknown_instructions(tree: Dockerfile) -> int:
+    return sum(not node.is_known for node in tree.instructions)
 
 
 def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> bool:
@@ -172,7 +180,7 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
         if not isinstance(node, Instruction):
             continue
         end = start + len(node.code)
-        if any(_reaches_into(edit, start, end, node.trailing_newline) for edit in edits):
+        if any(_reaches_into(edit, start, end, node.ends_line) for edit in edits):
             continue
         shift = sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= start)
         moved = new_at.get(start + shift)
@@ -181,13 +189,13 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
     return True
 
 
-def _reaches_into(edit: Edit, start: int, end: int, newline: str) -> bool:
+def _reaches_into(edit: Edit, start: int, end: int, ends_line: bool) -> bool:
     """Whether ``edit`` is meant to change the instruction at ``start:end``. Text inserted at its
     end is meant to go after it when it starts a line of its own (the instruction ends with a line
     ending, or the text starts with one), so the instruction is still checked: a dangling escape
     at the end of the file would make the new lines part of it."""
     if edit.start == edit.end:
-        after = edit.start == end and (bool(newline) or edit.content.startswith(("\n", "\r")))
+        after = edit.start == end and (ends_line or edit.content.startswith(("\n", "\r\n")))
         return start < edit.start <= end and not after
     return edit.start < end and edit.end > start
 

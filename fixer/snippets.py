@@ -55,7 +55,7 @@ def _keywords_upper(tree: Dockerfile) -> bool:
 
 def _newline(tree: Dockerfile) -> str:
     for node in tree.instructions:
-        if node.trailing_newline:
+        if node.ends_line:
             return node.trailing_newline
     return "\n"
 

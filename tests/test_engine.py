@@ -62,6 +62,20 @@ class CommentsOut(Rule):
                 yield self.violation(located.offset, located.content_end, "cmd", fix)
 
 
+class SplitsRun(Rule):
+    """Breaks a RUN's ``&&`` chain onto a line of its own without an escape: BuildKit's parser
+    reads ``&& b`` as an instruction, which its frontend rejects."""
+
+    code, name, summary = "DF985", "test-splits-run", "test"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for located in ctx.instructions:
+            at = located.node.code.find(" &&")
+            if located.node.keyword == "RUN" and at >= 0:
+                fix = Fix.safe("split", Edit.insertion(located.offset + at, "\n"))
+                yield self.violation(located.offset, located.content_end, "split", fix)
+
+
 class NeverSettles(Rule):
     code, name, summary = "DF993", "test-never-settles", "test"
 
@@ -111,6 +125,16 @@ def test_fix_that_swallows_the_next_instruction_is_dropped() -> None:
 def test_fix_that_turns_an_instruction_into_a_comment_is_dropped() -> None:
     text = "FROM x\nRUN a\nCMD b\n"
     assert run(text, CommentsOut()).output == text
+
+
+def test_fix_that_adds_an_instruction_buildkit_rejects_is_dropped() -> None:
+    text = "FROM x\nRUN a && b\n"
+    assert run(text, SplitsRun()).output == text
+
+
+def test_an_unknown_instruction_already_there_does_not_block_other_fixes() -> None:
+    result = run("FROM x\nFOO bar\nCMD me\n", ReplaceKeyword())
+    assert result.output == "FROM x\nFOO bar\nENTRYPOINT me\n"
 
 
 def test_fix_that_never_settles_leaves_the_file_unchanged() -> None:
@@ -191,6 +215,8 @@ def test_a_line_inserted_after_a_dangling_escape_would_join_it_so_it_is_dropped(
         ("RUN echo a\\ \\\n", "RUN echo a\\ \\\n"),  # `a\ ` ends in an escape too: no line can follow
         ("RUN make\r\n", "RUN make\r\nUSER 1\n"),
         ("RUN make", "RUN make\nUSER 1"),
+        ("RUN make\r", "RUN make\r\nUSER 1"),  # a lone CR at the end closes no line
+        ("RUN make \\\n#\r", "RUN make\n#\r\nUSER 1"),
     ],
 )
 def test_lines_inserted_after_the_last_instruction_close_it_first(last: str, fixed: str) -> None:

@@ -3,8 +3,9 @@
 Text inserted at an instruction's end lands on the next physical line, and two kinds of
 instruction's end make that line part of the instruction instead:
 
-- the file ends without a line ending: the insertion would extend the last line; the line
-  ending goes in front of the new text, and the file still ends without one;
+- the file ends without a line ending (or with a lone ``\\r``, which BuildKit trims): the
+  insertion would extend the last line; a line ending goes in front of the new text, and the
+  file still ends without one;
 - the file ends inside a continuation (``RUN make \\`` as its last line): BuildKit ends the
   instruction at the end of the file, but every line written after it would join it. The
   dangling escape goes, with the blanks around it: at the end of the file it continued nothing,
@@ -33,7 +34,7 @@ def insert_lines_after(located: Located, text: str) -> tuple[Edit, ...] | None:
         if kept.endswith(node.escape):  # `a\ \`: that escaped blank is part of the instruction
             return None
         edits.append(Edit.deletion(offset + len(kept), offset + len(line.text + line.continuation)))
-    if not node.trailing_newline:
+    if not node.ends_line:  # also a lone `\r` at the end: BuildKit trims it, but it joins what follows
         newline = "\r\n" if text.endswith("\r\n") else "\n"
         text = newline + text.removesuffix(newline)
     edits.append(Edit.insertion(located.end, text))

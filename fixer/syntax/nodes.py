@@ -21,6 +21,14 @@ from fixer.syntax import buildkit
 from fixer.syntax.buildkit import BuildKitNode
 from fixer.syntax.lexer import lstrip_go, match_directive
 
+KEYWORDS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+        "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    }
+)  # fmt: skip
+"""The instructions BuildKit's frontend runs; its parser takes any word, the frontend rejects the rest."""
+
 
 def _directive_match(content: str) -> tuple[str, str]:
     found = match_directive(content)
@@ -221,6 +229,11 @@ class Instruction(Node):
     def upper_keyword(self) -> str:
         return self.keyword.upper()
 
+    @property
+    def is_known(self) -> bool:
+        """Whether BuildKit's frontend knows the keyword (an unknown one fails the build)."""
+        return self.upper_keyword in KEYWORDS
+
     def keyword_span(self) -> tuple[int, int] | None:
         """Where the keyword sits in ``code``, or None when a continuation splits it (``RU\\⏎N``)."""
         first = self.lines[0]
@@ -243,11 +256,19 @@ class Instruction(Node):
 
     @property
     def trailing_newline(self) -> str:
-        """The ending of the instruction's last physical line (``""`` at end of file)."""
+        """The ending of the instruction's last physical line (``""``, or a lone ``\\r``, at the end
+        of the file)."""
         last = self.heredocs[-1] if self.heredocs else self.lines[-1]
         if isinstance(last, HeredocBody):
             return last.terminator[len(last.terminator.rstrip("\r\n")) :]
         return last.newline
+
+    @property
+    def ends_line(self) -> bool:
+        """Whether the instruction's last physical line is closed, so text written after it
+        starts a line of its own. Only ``\\n`` closes a line: a lone ``\\r`` at the end of the
+        file is trimmed by BuildKit but would run into anything appended."""
+        return self.trailing_newline.endswith("\n")
 
 
 TopLevel = Directive | Comment | BlankLine | Instruction

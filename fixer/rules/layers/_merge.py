@@ -107,7 +107,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
         start, own_comments = first.offset, ""
     above = "".join(instruction.text for instruction in plan.above)
     below = "".join(instruction.text for instruction in plan.below)
-    if below and not last.node.trailing_newline:  # the file ends without one: so it still does
+    if below and not last.node.ends_line:  # the file ends without one: so it still does
         newline = _newline(first.node)
         joined, below = joined + newline, below.removesuffix(newline)
     text = above + own_comments + joined + below
