@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic
 from fixer.rules import RULES, matches, select_rules
+from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from fixer.registry.resolver import Pins, Resolver
 
 __all__ = ["Applicability", "Diagnostic", "FixResult", "fix"]
 
@@ -36,16 +41,20 @@ def fix(
     extend_unsafe_fixes: Sequence[str] = (),
     context: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
+    resolver: Resolver | None = None,
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
-    ``diagnostics`` lists the findings fixed (``fixed=True``) and those left. ``pin`` (digest
-    pinning, the only network use) is accepted for the stable signature; no rule uses it yet.
+    ``diagnostics`` lists the findings fixed (``fixed=True``) and those left. ``pin`` pins
+    images to their digests (DF401), asking the registries: dfix's only network use. A
+    ``resolver`` says how (the digest cache only, a refresh, mirrors, insecure hosts) and is
+    shared across files; passing one implies ``pin``.
     ``extend_safe_fixes`` / ``extend_unsafe_fixes`` name rules whose fixes are promoted to safe
     or demoted to unsafe (demotion wins). ``context`` is the build context directory (default:
     unknown); rules whose fix safety depends on the files there read it, and never write it.
     """
-    rules = select_rules(select, ignore)
+    pinning = pin or resolver is not None
+    rules = select_rules(select, ignore, opt_in=[UnpinnedImage.code] if pinning else [])
     level = Applicability.UNSAFE if unsafe else Applicability.SAFE
     overrides = {
         rule.code: applicability
@@ -61,5 +70,23 @@ def fix(
         from pathlib import Path  # not for stdin runs without a context (cold start)
 
         build_context = Path(context)
-    result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS)
+    pins = None
+    if pinning and any(isinstance(rule, UnpinnedImage) for rule in rules):
+        pins = _pins(text, resolver)
+    result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS, pins)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)
+
+
+def _pins(text: str, resolver: Resolver | None) -> Pins:
+    """The digests of the file's unpinned image tags (parsing raises ``ParseError`` first)."""
+    from fixer.registry.resolver import Resolver
+    from fixer.rules._base import Context
+    from fixer.rules.images._references import image_uses
+    from fixer.syntax import parse
+
+    ctx = Context(text, parse(text))
+    tags = {use.tag for use in image_uses(ctx) if use.tag is not None and not use.pinned}
+    if resolver is not None:
+        return resolver.resolve(tags)
+    with Resolver() as own:
+        return own.resolve(tags)

@@ -18,6 +18,7 @@ stdin text, the JSON document, or what `rules` and `explain` print; findings, er
 go to stderr.
 """
 
+import contextlib
 import functools
 import os
 import sys
@@ -34,10 +35,18 @@ if TYPE_CHECKING:
     import typer
 
     from fixer.config import Config
+    from fixer.registry.resolver import Resolver
 
 STDIN = "-"
 SUBCOMMANDS = ("rules", "explain", "verify")
-FLAGS = {"--write": "write", "--check": "check", "--diff": "diff", "--unsafe-fixes": "unsafe_fixes"}
+FLAGS = {
+    "--write": "write",
+    "--check": "check",
+    "--diff": "diff",
+    "--unsafe-fixes": "unsafe_fixes",
+    "--pin": "pin",
+    "--offline": "offline",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +61,32 @@ class Options:
     stdin_filename: str | None = None
     context: str | None = None  # the build context (default: each Dockerfile's directory)
     target: str | None = None  # the stage that ships (default: configuration's, else the last)
+    pin: bool = False  # resolve digests: the registry, through the digest cache
+    offline: bool = False  # resolve digests from the digest cache only
+    insecure_registries: Sequence[str] = ()  # hosts asked over plain HTTP
 
 
 def run(options: Options) -> int:
     """Process every input, report as it goes, and return the exit code."""
     reporter = _reporter(options)
     reports = []
-    for report in _reports(options):
-        reporter.add(report)
-        reports.append(report)
+    with _resolver(options) as resolver:
+        for report in _reports(options, resolver):
+            reporter.add(report)
+            reports.append(report)
     reporter.finish()
     return exit_code(reports, options.mode)
+
+
+def _resolver(options: Options) -> "contextlib.AbstractContextManager[Resolver | None]":
+    """One resolver for the run (its connections, tokens and answers serve every file), when
+    digests are asked for; else nothing is imported."""
+    if not (options.pin or options.offline):
+        return contextlib.nullcontext()
+    from fixer.registry.resolver import Lookup, RegistryOptions, Resolver
+
+    lookup = Lookup.OFFLINE if options.offline else Lookup.ONLINE
+    return Resolver(lookup, RegistryOptions(insecure=frozenset(options.insecure_registries)))
 
 
 def _reporter(options: Options) -> Reporter:
@@ -75,9 +99,9 @@ def _reporter(options: Options) -> Reporter:
     return TextReporter(sys.stdout.buffer, sys.stderr, options.mode, options.unsafe_fixes)
 
 
-def _reports(options: Options) -> Iterator[FileReport]:
+def _reports(options: Options, resolver: "Resolver | None") -> Iterator[FileReport]:
     if list(options.paths) == [STDIN]:
-        yield _stdin_report(options.stdin_filename or STDIN, options)
+        yield _stdin_report(options.stdin_filename or STDIN, options, resolver)
         return
     from fixer.discover import discover  # pathlib and pathspec: not needed for stdin
 
@@ -85,14 +109,14 @@ def _reports(options: Options) -> Iterator[FileReport]:
         yield (
             FileReport(item.path, error=item)
             if isinstance(item, SourceError)
-            else _file_report(item, options)
+            else _file_report(item, options, resolver)
         )
 
 
-def _file_report(path: os.PathLike[str], options: Options) -> FileReport:
+def _file_report(path: os.PathLike[str], options: Options, resolver: "Resolver | None") -> FileReport:
     name = os.fspath(path)
     try:
-        result = _fix(read_dockerfile(path).text, name, options)
+        result = _fix(read_dockerfile(path).text, name, options, resolver)
         written = options.mode is Mode.WRITE and result.changed
         if written:
             write_atomic(path, result.output)
@@ -101,9 +125,9 @@ def _file_report(path: os.PathLike[str], options: Options) -> FileReport:
     return _report(name, result, options, written=written)
 
 
-def _stdin_report(name: str, options: Options) -> FileReport:
+def _stdin_report(name: str, options: Options, resolver: "Resolver | None") -> FileReport:
     try:
-        result = _fix(read_stream(sys.stdin.buffer, name).text, name, options)
+        result = _fix(read_stream(sys.stdin.buffer, name).text, name, options, resolver)
     except SourceError as error:
         return FileReport(name, error=error)
     output = result.output if options.mode is Mode.WRITE else None
@@ -116,7 +140,7 @@ def _directory(name: str) -> str | None:
     return os.path.dirname(os.path.abspath(name)) if name != STDIN else None
 
 
-def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
+def _fix(text: str, name: str, options: Options, resolver: "Resolver | None") -> fixer.FixResult:
     directory = _directory(name)
     context = options.context or directory
     config = _config(directory or os.getcwd())
@@ -132,6 +156,7 @@ def _fix(text: str, name: str, options: Options) -> fixer.FixResult:
             extend_unsafe_fixes=config.extend_unsafe_fixes,
             context=context,  # by default the Dockerfile's directory, as most builds have it
             settings=config.settings,
+            resolver=resolver,
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
@@ -183,6 +208,9 @@ def make_options(
     stdin_filename: str | None,
     context: str | None = None,
     target: str | None = None,
+    pin: bool = False,
+    offline: bool = False,
+    insecure_registries: Sequence[str] = (),
 ) -> Options:
     """Check how the arguments combine; raise ValueError on a usage error."""
     if write and (check or diff):
@@ -203,6 +231,9 @@ def make_options(
         stdin_filename=stdin_filename,
         context=context,
         target=target,
+        pin=pin,
+        offline=offline,
+        insecure_registries=tuple(insecure_registries),
     )
 
 
@@ -290,6 +321,8 @@ def _simple_options(argv: list[str]) -> Options | None:
             check=flags["check"],
             diff=flags["diff"],
             unsafe_fixes=flags["unsafe_fixes"],
+            pin=flags["pin"],
+            offline=flags["offline"],
             select=None,
             ignore=None,
             output_format=Format.text,
@@ -345,6 +378,23 @@ def _app() -> "typer.Typer":
             str | None,
             typer.Option(metavar="STAGE", help="The stage that ships (default: the last one)."),
         ] = None,
+        pin: Annotated[
+            bool,
+            typer.Option(
+                "--pin",
+                help="Pin images to their digests, asking the registries (dfix's only network use).",
+            ),
+        ] = False,
+        offline: Annotated[
+            bool,
+            typer.Option("--offline", help="Pin images from the digest cache of earlier runs only."),
+        ] = False,
+        insecure_registry: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--insecure-registry", metavar="HOST", help="A registry asked over plain HTTP (repeatable)."
+            ),
+        ] = None,
         version: Annotated[
             bool,
             typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
@@ -364,6 +414,9 @@ def _app() -> "typer.Typer":
                 stdin_filename=stdin_filename,
                 context=context,
                 target=target,
+                pin=pin,
+                offline=offline,
+                insecure_registries=insecure_registry or (),
             )
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
@@ -519,7 +572,7 @@ def run_verify(
                 continue
             name = os.fspath(item)
             try:
-                result = _fix(read_dockerfile(item).text, name, options)
+                result = _fix(read_dockerfile(item).text, name, options, None)
             except SourceError as error:
                 print(error, file=sys.stderr)
                 code = 2

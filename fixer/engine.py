@@ -31,6 +31,8 @@ from fixer.syntax import Dockerfile, Instruction, ParseError, parse
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from fixer.registry.resolver import Pins
+
 MAX_PASSES = 20
 
 Fingerprint = tuple[str, str, tuple[Edit, ...]]
@@ -51,6 +53,7 @@ def run(
     overrides: Mapping[str, Applicability] | None = None,
     build_context: Path | None = None,
     settings: Settings = DEFAULT_SETTINGS,
+    pins: Pins | None = None,
 ) -> EngineResult:
     """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
 
@@ -59,6 +62,7 @@ def run(
     ``build_context`` is the directory the file is built in, when known: rules read it (never
     write it) where the build's meaning depends on what is there (is an ``ADD`` source a tar?).
     ``settings`` say which stage ships and what user to create (see ``fixer.settings``).
+    ``pins`` are the digests resolved for the file's image tags (``--pin``), for DF401.
 
     Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
     remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
@@ -72,7 +76,7 @@ def run(
     original = text
     tree = parse(text)
     # every diagnostic is placed in the input's lines
-    source = ctx = Context(text, tree, build_context, settings)
+    source = ctx = Context(text, tree, build_context, settings, pins)
     origin = Origin()
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
@@ -90,7 +94,7 @@ def run(
                 rejected.add(_fingerprint(violation, text))
         origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
         text, tree = new_text, new_tree
-        ctx = Context(text, tree, build_context, settings)
+        ctx = Context(text, tree, build_context, settings, pins)
     # A fix that keeps re-firing is a bug in a rule: write nothing rather than a half-fixed file.
     message = f"fixes did not settle in {MAX_PASSES} passes; file left unchanged"
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])

@@ -1,9 +1,10 @@
 """The rule registry: every rule, listed explicitly (greppable; a test checks nothing is missing).
 
 Rules live by family, one module each, with the family's shared helpers (``_name.py``) beside
-them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``users`` (DF3xx users and
-privileges), ``layers`` (DF5xx), ``exposure`` (DF6xx exposure and hygiene). Helpers every family
-uses (``_base``, ``_run``) sit at this level.
+them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``users`` (DF3xx users
+and privileges), ``images`` (DF4xx base images and provenance), ``layers`` (DF5xx),
+``exposure`` (DF6xx exposure and hygiene). Helpers every family uses (``_base``, ``_run``) sit
+at this level.
 
 Rules are chosen by code (``DF601``), code prefix (``DF6``), name (``add-local-source``) or alias
 (``DL3020``); ``select`` narrows the set, ``ignore`` removes from it.
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from fixer.rules._base import Rule
 from fixer.rules.exposure.add_local_source import AddLocalSource
 from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.rules.layers.consecutive_runs import ConsecutiveRuns
 from fixer.rules.layers.packages_removed_in_later_run import PackagesRemovedInLaterRun
 from fixer.rules.packages.apk_add_without_no_cache import ApkAddWithoutNoCache
@@ -48,6 +50,7 @@ RULES: tuple[type[Rule], ...] = (
     AptGetUpdateAlone,
     RootFinalUser,
     SetuidFilesKept,
+    UnpinnedImage,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
     AddLocalSource,
@@ -72,8 +75,16 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     return [s for s in selectors if not any(matches(rule, s) for rule in RULES)]
 
 
-def select_rules(select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Rule]:
-    chosen = [r for r in RULES if select is None or any(matches(r, s) for s in select)]
+def select_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] | None = None, *, opt_in: Iterable[str] = ()
+) -> list[Rule]:
+    """The rules ``select`` names (default: all but the opt-in ones, and those ``opt_in`` names),
+    less those ``ignore`` names."""
+    wanted = list(opt_in)
+    if select is None:
+        chosen = [r for r in RULES if not r.opt_in or any(matches(r, s) for s in wanted)]
+    else:
+        chosen = [r for r in RULES if any(matches(r, s) for s in select)]
     ignored = list(ignore or ())
     return [rule() for rule in chosen if not any(matches(rule, s) for s in ignored)]
 

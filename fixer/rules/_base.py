@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from fixer.model import Model
+    from fixer.registry.resolver import Pins
 
 __all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
 
@@ -56,12 +57,16 @@ class Context:
         tree: Dockerfile,
         build_context: Path | None = None,
         settings: Settings = DEFAULT_SETTINGS,
+        pins: Pins | None = None,
     ) -> None:
         self.text = text
         self.tree = tree
         # The directory the file is built in (None: unknown, e.g. stdin): read, never written.
         self.build_context = build_context
         self.settings = settings
+        # Digests the registry (or the digest cache) answered for this file's image tags, when
+        # pinning was asked for; None otherwise, and unpinned images are only reported.
+        self.pins = pins
         # Every top-level node with its line and offset, computed once: rules walk them often.
         self.nodes = list(tree.located())
         self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]
@@ -114,6 +119,9 @@ class Rule:
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     aliases: ClassVar[tuple[str, ...]] = ()  # hadolint / Trivy / Checkov ids
     buildkit_check: ClassVar[str | None] = None  # the BuildKit check this rule mirrors, if any
+    # Off unless selected by name or prefix (or, for DF401, asked for with --pin): a rule whose
+    # finding would be on nearly every file, with nothing to do about it offline.
+    opt_in: ClassVar[bool] = False
     # What its fixes may change in the built image (a fix may say otherwise): `dfix verify` checks it.
     image_changes: ClassVar[ImageChanges] = NO_CHANGES
 

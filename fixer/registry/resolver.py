@@ -1,0 +1,128 @@
+"""Digests for image tags: the digest cache first, then the registry (the only network use dfix
+makes, and only when asked with ``--pin`` or ``--refresh``).
+
+``Resolver.resolve(tags)`` answers every tag at once, asking the registries concurrently, and
+never raises for one image: each answer is a ``Manifest`` or the ``RegistryError`` saying why
+that image could not be pinned, so the rest of the file is still fixed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fixer.registry.cache import DigestCache
+from fixer.registry.manifest import Manifest, RegistryError
+from fixer.registry.names import Repository, TagRef, repository
+
+if TYPE_CHECKING:
+    from fixer.registry.client import Client
+
+__all__ = [
+    "Lookup",
+    "Manifest",
+    "Pins",
+    "RegistryError",
+    "RegistryOptions",
+    "Repository",
+    "Resolver",
+    "TagRef",
+    "repository",
+]
+
+Pins = Mapping[TagRef, "Manifest | RegistryError"]
+"""What each tag of a file resolved to: the manifest it names, or why it could not be asked."""
+
+_WORKERS = 8  # concurrent requests: enough for a file's images, polite to one registry
+
+
+class Lookup(enum.Enum):
+    """Where digests come from: the cache then the network (``--pin``), the cache only
+    (``--offline``), or the network only (``--refresh``: a pin is checked against the tag now)."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    REFRESH = "refresh"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryOptions:
+    """``insecure``: hosts asked over plain HTTP; ``mirrors``: registry → host asked instead."""
+
+    insecure: frozenset[str] = frozenset()
+    mirrors: Mapping[str, str] = field(default_factory=dict)
+    timeout: float = 10.0
+
+
+class Resolver:
+    """Answers tags for one run (a file, a tree, an editor session); close it when done."""
+
+    def __init__(
+        self,
+        lookup: Lookup = Lookup.ONLINE,
+        options: RegistryOptions | None = None,
+        cache: DigestCache | None = None,
+    ) -> None:
+        self.lookup = lookup
+        self.options = options or RegistryOptions()
+        self.cache = DigestCache() if cache is None else cache
+        self._client: Client | None = None
+        self._answers: dict[TagRef, Manifest | RegistryError] = {}
+
+    @property
+    def requests(self) -> int:
+        """Requests sent so far (the closing figures; tests count them)."""
+        return 0 if self._client is None else self._client.requests
+
+    def resolve(self, tags: Iterable[TagRef]) -> dict[TagRef, Manifest | RegistryError]:
+        wanted = sorted(set(tags))
+        missing = [tag for tag in wanted if tag not in self._answers and not self._from_cache(tag)]
+        if missing and self.lookup is Lookup.OFFLINE:
+            for tag in missing:
+                self._answers[tag] = RegistryError(f"{tag} is not in the digest cache (--offline)")
+        elif missing:
+            client = self._connect()
+            with ThreadPoolExecutor(min(_WORKERS, len(missing))) as pool:
+                for tag, answer in zip(missing, pool.map(lambda t: _ask(client, t), missing), strict=True):
+                    self._answers[tag] = answer
+                    if isinstance(answer, Manifest):
+                        self.cache.put(tag, answer)
+            self.cache.save()
+        return {tag: self._answers[tag] for tag in wanted}
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self) -> Resolver:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _from_cache(self, tag: TagRef) -> bool:
+        if self.lookup is Lookup.REFRESH:
+            return False
+        found = self.cache.get(tag, any_age=self.lookup is Lookup.OFFLINE)
+        if found is not None:
+            self._answers[tag] = found
+        return found is not None
+
+    def _connect(self) -> Client:
+        if self._client is None:
+            from fixer.registry.client import Client  # httpx loads only when a registry is asked
+
+            self._client = Client(
+                mirrors=self.options.mirrors, insecure=self.options.insecure, timeout=self.options.timeout
+            )
+        return self._client
+
+
+def _ask(client: Client, tag: TagRef) -> Manifest | RegistryError:
+    try:
+        return client.manifest(tag)
+    except RegistryError as error:
+        return error
