@@ -501,6 +501,9 @@ def _verify_command() -> Callable[..., None]:
             list[str] | None,
             typer.Option("--insecure-registry", metavar="HOST", help="A registry reached over plain HTTP."),
         ] = None,
+        pin: Annotated[
+            bool, typer.Option("--pin", help="Also pin images to their digests (asks the registries).")
+        ] = False,
         output_format: Annotated[
             VerifyFormat, typer.Option("--format", help="Output format.")
         ] = VerifyFormat.text,
@@ -521,6 +524,8 @@ def _verify_command() -> Callable[..., None]:
             ignore=_split_codes(ignore),
             context=context,
             target=target,
+            pin=pin,
+            insecure_registries=tuple(insecure_registry or ()),
         )
         raise typer.Exit(
             run_verify(options, args, target, builder, list(insecure_registry or ()), output_format)
@@ -564,35 +569,40 @@ def run_verify(
         return 2
     reports: list[VerifyReport] = []
     code = 0
-    try:
-        for item in discover(options.paths):
-            if isinstance(item, SourceError):
-                print(item, file=sys.stderr)
-                code = 2
-                continue
-            name = os.fspath(item)
-            try:
-                result = _fix(read_dockerfile(item).text, name, options, None)
-            except SourceError as error:
-                print(error, file=sys.stderr)
-                code = 2
-                continue
-            context = Path(options.context or _directory(name) or ".")
-            applied = [d for d in result.diagnostics if d.fixed]
-            stage = target or _config(_directory(name) or os.getcwd()).settings.target  # as the fix saw it
-            report = verify(name, result.input, result.output, applied, builder, context, build_args, stage)
-            reports.append(report)
-            code = max(code, report.verdict.exit_code)
-            if output_format is VerifyFormat.text:
-                sys.stdout.write(render.render_text(report))
-            elif output_format is VerifyFormat.markdown:
-                sys.stdout.write(render.render_markdown(report))
-            sys.stdout.flush()
-    except KeyboardInterrupt:
-        print("dfix verify: interrupted; removing what the builds made", file=sys.stderr)
-        code = 130
-    finally:
-        builder.close()
+    with _resolver(options) as resolver:
+        try:
+            for item in discover(options.paths):
+                if isinstance(item, SourceError):
+                    print(item, file=sys.stderr)
+                    code = 2
+                    continue
+                name = os.fspath(item)
+                try:
+                    result = _fix(read_dockerfile(item).text, name, options, resolver)
+                except SourceError as error:
+                    print(error, file=sys.stderr)
+                    code = 2
+                    continue
+                context = Path(options.context or _directory(name) or ".")
+                applied = [d for d in result.diagnostics if d.fixed]
+                stage = (
+                    target or _config(_directory(name) or os.getcwd()).settings.target
+                )  # as the fix saw it
+                report = verify(
+                    name, result.input, result.output, applied, builder, context, build_args, stage
+                )
+                reports.append(report)
+                code = max(code, report.verdict.exit_code)
+                if output_format is VerifyFormat.text:
+                    sys.stdout.write(render.render_text(report))
+                elif output_format is VerifyFormat.markdown:
+                    sys.stdout.write(render.render_markdown(report))
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            print("dfix verify: interrupted; removing what the builds made", file=sys.stderr)
+            code = 130
+        finally:
+            builder.close()
     if output_format is VerifyFormat.json and code != 130:
         sys.stdout.write(render.render_json(reports, fixer.__version__))
     return code
