@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from fixer import engine
 from fixer.diagnostic import Applicability, Diagnostic
 from fixer.rules import RULES, matches, select_rules
+from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.settings import DEFAULT_SETTINGS, Settings
 
@@ -54,7 +56,12 @@ def fix(
     unknown); rules whose fix safety depends on the files there read it, and never write it.
     """
     pinning = pin or resolver is not None
-    rules = select_rules(select, ignore, opt_in=[UnpinnedImage.code] if pinning else [])
+    # --refresh asks for the pins to move: DF402 runs, and its (unsafe) fixes apply
+    refresh = resolver is not None and resolver.lookup.value == "refresh"
+    opt_in = [UnpinnedImage.code, *([PinnedTagMoved.code] if refresh else [])] if pinning else []
+    rules = select_rules(select, ignore, opt_in=opt_in)
+    if refresh:
+        extend_safe_fixes = [*extend_safe_fixes, PinnedTagMoved.code]
     level = Applicability.UNSAFE if unsafe else Applicability.SAFE
     overrides = {
         rule.code: applicability
@@ -71,22 +78,23 @@ def fix(
 
         build_context = Path(context)
     pins = None
-    if pinning and any(isinstance(rule, UnpinnedImage) for rule in rules):
+    if pinning and any(isinstance(rule, UnpinnedImage | PinnedTagMoved) for rule in rules):
         pins = _pins(text, resolver)
     result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS, pins)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)
 
 
 def _pins(text: str, resolver: Resolver | None) -> Pins:
-    """The digests of the file's unpinned image tags (parsing raises ``ParseError`` first)."""
-    from fixer.registry.resolver import Resolver
+    """The digests of the file's unpinned image tags, and under ``--refresh`` where its pins move
+    (parsing raises ``ParseError`` first)."""
+    from fixer.registry.resolver import Lookup, Pins, Resolver
     from fixer.rules._base import Context
     from fixer.rules.images._references import image_uses
     from fixer.syntax import parse
 
-    ctx = Context(text, parse(text))
-    tags = {use.tag for use in image_uses(ctx) if use.tag is not None and not use.pinned}
-    if resolver is not None:
-        return resolver.resolve(tags)
-    with Resolver() as own:
-        return own.resolve(tags)
+    uses = [use for use in image_uses(Context(text, parse(text))) if use.tag is not None]
+    tags = {use.tag for use in uses if use.tag is not None and not use.pinned}
+    pinned = {(use.tag, use.image.digest) for use in uses if use.tag is not None and use.image.digest}
+    with contextlib.nullcontext(resolver) if resolver is not None else Resolver() as asked:
+        moves = asked.refresh(pinned) if asked.lookup is Lookup.REFRESH else {}
+        return Pins(asked.resolve(tags), moves)

@@ -46,6 +46,7 @@ FLAGS = {
     "--unsafe-fixes": "unsafe_fixes",
     "--pin": "pin",
     "--offline": "offline",
+    "--refresh": "refresh",
 }
 
 
@@ -63,6 +64,7 @@ class Options:
     target: str | None = None  # the stage that ships (default: configuration's, else the last)
     pin: bool = False  # resolve digests: the registry, through the digest cache
     offline: bool = False  # resolve digests from the digest cache only
+    refresh: bool = False  # resolve digests from the registry only, and move pins whose tag moved
     insecure_registries: Sequence[str] = ()  # hosts asked over plain HTTP
 
 
@@ -81,11 +83,11 @@ def run(options: Options) -> int:
 def _resolver(options: Options) -> "contextlib.AbstractContextManager[Resolver | None]":
     """One resolver for the run (its connections, tokens and answers serve every file), when
     digests are asked for; else nothing is imported."""
-    if not (options.pin or options.offline):
+    if not (options.pin or options.offline or options.refresh):
         return contextlib.nullcontext()
     from fixer.registry.resolver import Lookup, RegistryOptions, Resolver
 
-    lookup = Lookup.OFFLINE if options.offline else Lookup.ONLINE
+    lookup = Lookup.REFRESH if options.refresh else Lookup.OFFLINE if options.offline else Lookup.ONLINE
     return Resolver(lookup, RegistryOptions(insecure=frozenset(options.insecure_registries)))
 
 
@@ -210,6 +212,7 @@ def make_options(
     target: str | None = None,
     pin: bool = False,
     offline: bool = False,
+    refresh: bool = False,
     insecure_registries: Sequence[str] = (),
 ) -> Options:
     """Check how the arguments combine; raise ValueError on a usage error."""
@@ -217,6 +220,8 @@ def make_options(
         raise ValueError("--write cannot be combined with --check or --diff")
     if STDIN in paths and len(paths) > 1:
         raise ValueError("'-' (stdin) cannot be combined with other paths")
+    if offline and refresh:
+        raise ValueError("--offline cannot be combined with --refresh, which asks the registries")
     if stdin_filename is not None and paths != [STDIN]:
         raise ValueError("--stdin-filename needs '-' as the only path")
     mode = Mode.WRITE if write else Mode.CHECK if check or diff else Mode.REPORT
@@ -233,6 +238,7 @@ def make_options(
         target=target,
         pin=pin,
         offline=offline,
+        refresh=refresh,
         insecure_registries=tuple(insecure_registries),
     )
 
@@ -323,6 +329,7 @@ def _simple_options(argv: list[str]) -> Options | None:
             unsafe_fixes=flags["unsafe_fixes"],
             pin=flags["pin"],
             offline=flags["offline"],
+            refresh=flags["refresh"],
             select=None,
             ignore=None,
             output_format=Format.text,
@@ -389,6 +396,10 @@ def _app() -> "typer.Typer":
             bool,
             typer.Option("--offline", help="Pin images from the digest cache of earlier runs only."),
         ] = False,
+        refresh: Annotated[
+            bool,
+            typer.Option("--refresh", help="Pin, and move existing pins whose tag now names another image."),
+        ] = False,
         insecure_registry: Annotated[
             list[str] | None,
             typer.Option(
@@ -416,6 +427,7 @@ def _app() -> "typer.Typer":
                 target=target,
                 pin=pin,
                 offline=offline,
+                refresh=refresh,
                 insecure_registries=insecure_registry or (),
             )
         except ValueError as error:

@@ -98,9 +98,7 @@ class Client:
 
     def manifest(self, ref: TagRef) -> Manifest:
         """The manifest ``ref`` names now; raises ``RegistryError``."""
-        host = api_host(ref.repository.registry, self._mirrors)
-        scheme = "http" if host in self._insecure else "https"
-        url = f"{scheme}://{host}/v2/{ref.repository.path}/manifests/{ref.tag}"
+        host, url = self._url(ref, "manifests", ref.tag)
         response = self._authorized("HEAD", url, host, ref)
         digest = response.headers.get("Docker-Content-Digest")
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
@@ -112,7 +110,22 @@ class Client:
             raise RegistryError(f"{host} answered a digest dfix does not pin: {digest[:80]!r}")
         return Manifest(digest, media_type)
 
+    def document(self, ref: TagRef, kind: str, digest: str) -> tuple[str, bytes]:
+        """A manifest (``kind`` "manifests") or blob ("blobs") by digest: its media type and
+        bytes, checked against the digest. GET: it counts as a pull on Docker Hub, so only a
+        refresh of a per-platform pin asks for these."""
+        host, url = self._url(ref, kind, digest)
+        response = self._authorized("GET", url, host, ref)
+        if "sha256:" + hashlib.sha256(response.content).hexdigest() != digest:
+            raise RegistryError(f"{host} answered {kind} that do not match {digest[:19]}…")
+        return response.headers.get("Content-Type", "").split(";")[0].strip(), response.content
+
     # --- requests, authentication, retries -------------------------------------------------
+
+    def _url(self, ref: TagRef, kind: str, reference: str) -> tuple[str, str]:
+        host = api_host(ref.repository.registry, self._mirrors)
+        scheme = "http" if host in self._insecure else "https"
+        return host, f"{scheme}://{host}/v2/{ref.repository.path}/{kind}/{reference}"
 
     def _authorized(self, method: str, url: str, host: str, ref: TagRef) -> httpx.Response:
         path = ref.repository.path

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from fixer.registry.cache import DigestCache
 from fixer.registry.manifest import Manifest, RegistryError
 from fixer.registry.names import Repository, TagRef, repository
+from fixer.registry.refresh import Move, moved
 
 if TYPE_CHECKING:
     from fixer.registry.client import Client
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Lookup",
     "Manifest",
+    "Move",
     "Pins",
     "RegistryError",
     "RegistryOptions",
@@ -33,8 +35,16 @@ __all__ = [
     "repository",
 ]
 
-Pins = Mapping[TagRef, "Manifest | RegistryError"]
-"""What each tag of a file resolved to: the manifest it names, or why it could not be asked."""
+
+@dataclass(frozen=True, slots=True)
+class Pins:
+    """What a file's images resolved to: ``tags``, each unpinned tag's manifest now; ``moves``,
+    for each existing pin (tag, digest) under ``--refresh``, where it moves (None: nowhere). Each
+    answer may instead be the ``RegistryError`` saying why it could not be asked."""
+
+    tags: Mapping[TagRef, Manifest | RegistryError] = field(default_factory=dict)
+    moves: Mapping[tuple[TagRef, str], Move | RegistryError | None] = field(default_factory=dict)
+
 
 _WORKERS = 8  # concurrent requests: enough for a file's images, polite to one registry
 
@@ -93,6 +103,18 @@ class Resolver:
             self.cache.save()
         return {tag: self._answers[tag] for tag in wanted}
 
+    def refresh(
+        self, pins: Iterable[tuple[TagRef, str]]
+    ) -> dict[tuple[TagRef, str], Move | RegistryError | None]:
+        """Where each (tag, pinned digest) moves now: always asked of the registry."""
+        wanted = sorted(set(pins))
+        if not wanted:
+            return {}
+        client = self._connect()
+        with ThreadPoolExecutor(min(_WORKERS, len(wanted))) as pool:
+            answers = list(pool.map(lambda pin: _ask_move(client, *pin), wanted))
+        return dict(zip(wanted, answers, strict=True))
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -119,6 +141,13 @@ class Resolver:
                 mirrors=self.options.mirrors, insecure=self.options.insecure, timeout=self.options.timeout
             )
         return self._client
+
+
+def _ask_move(client: Client, tag: TagRef, pinned: str) -> Move | RegistryError | None:
+    try:
+        return moved(client, tag, pinned)
+    except RegistryError as error:
+        return error
 
 
 def _ask(client: Client, tag: TagRef) -> Manifest | RegistryError:

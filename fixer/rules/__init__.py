@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from fixer.rules._base import Rule
 from fixer.rules.exposure.add_local_source import AddLocalSource
 from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.rules.layers.consecutive_runs import ConsecutiveRuns
 from fixer.rules.layers.packages_removed_in_later_run import PackagesRemovedInLaterRun
@@ -51,6 +52,7 @@ RULES: tuple[type[Rule], ...] = (
     RootFinalUser,
     SetuidFilesKept,
     UnpinnedImage,
+    PinnedTagMoved,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
     AddLocalSource,

@@ -77,7 +77,7 @@ def _message_and_fix(ctx: Context, use: ImageUse) -> tuple[str, Fix | None]:
         return f"{unpinned}; not pinned: {use.problem}", None
     if ctx.pins is None or use.tag is None or use.rewrite is None:
         return f"{unpinned} (`dfix --pin` resolves it)", None
-    answer = ctx.pins.get(use.tag)
+    answer = ctx.pins.tags.get(use.tag)
     if not isinstance(answer, Manifest):
         reason = "it was not resolved" if answer is None else str(answer)
         return f"{unpinned}; could not pin: {reason}", None
