@@ -25,5 +25,13 @@ class Manifest:
         return self.media_type in INDEX_TYPES
 
 
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Where a pin goes: ``digest``; ``platform`` (``linux/arm64/v8``) when it stays one platform's."""
+
+    digest: str
+    platform: str | None = None
+
+
 class RegistryError(Exception):
     """A per-image failure, said so a user can act on it (never with a credential in it)."""

@@ -11,22 +11,13 @@ the pinned manifest itself, only other platforms were rebuilt and nothing moves 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fixer.registry.manifest import INDEX_TYPES, RegistryError
+from fixer.registry.manifest import INDEX_TYPES, Move, RegistryError
 
 if TYPE_CHECKING:
     from fixer.registry.client import Client
     from fixer.registry.names import TagRef
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """Where a pin goes: ``digest``; ``platform`` (``linux/arm64/v8``) when it stays one platform's."""
-
-    digest: str
-    platform: str | None = None
 
 
 def moved(client: Client, tag: TagRef, pinned: str) -> Move | None:

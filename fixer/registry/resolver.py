@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fixer.registry.cache import DigestCache
-from fixer.registry.manifest import Manifest, RegistryError
+from fixer.registry.manifest import Manifest, Move, RegistryError
 from fixer.registry.names import Repository, TagRef, repository
-from fixer.registry.refresh import Move, moved
+from fixer.registry.refresh import moved
 
 if TYPE_CHECKING:
     from fixer.registry.client import Client

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fixer.diagnostic import Applicability, Fix
-from fixer.registry.refresh import Move
+from fixer.registry.manifest import Move
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules.images._references import image_uses
 
