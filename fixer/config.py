@@ -14,6 +14,7 @@ as ruff and Black find theirs. Keys are the long CLI option names::
     extend-unsafe-fixes = ["DF601"]  # demote these rules' safe fixes to unsafe
     target = "runtime"               # the stage that ships (default: the last one)
     suid-keep = ["/usr/bin/sudo"]    # files whose SUID/SGID bits DF302 keeps
+    allowed-registries = ["docker.io", "*.example.com"]  # DF403: images from elsewhere are findings
 
     [tool.dfix.user]                 # the user DF301 creates (defaults shown)
     name = "app"
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 LIST_KEYS = (
     "select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes",
-    "suid-keep",
+    "suid-keep", "allowed-registries",
 )  # fmt: skip
 
 
@@ -130,7 +131,9 @@ def load_config(path: Path) -> Config:
         unsafe_fixes=unsafe,
         extend_safe_fixes=lists["extend-safe-fixes"] or (),
         extend_unsafe_fixes=lists["extend-unsafe-fixes"] or (),
-        settings=_settings(path, table, lists["suid-keep"] or ()),
+        settings=dataclasses.replace(
+            _settings(path, table, lists["suid-keep"] or ()), allowed_registries=lists["allowed-registries"]
+        ),
         source=path,
     )
 

@@ -33,11 +33,13 @@ class UserSettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     """``target``: the stage that ships (None: the last); ``suid_keep``: files whose SUID/SGID
-    bits stay (``/usr/bin/sudo``)."""
+    bits stay (``/usr/bin/sudo``); ``allowed_registries``: the registries images may come from
+    (``docker.io``, ``*.example.com``; None: any)."""
 
     target: str | None = None
     user: UserSettings = field(default_factory=UserSettings)
     suid_keep: tuple[str, ...] = ()
+    allowed_registries: tuple[str, ...] | None = None
 
 
 DEFAULT_SETTINGS: Final = Settings()

@@ -89,10 +89,13 @@ def test_find_config_takes_a_string_and_names_a_broken_pyproject(tmp_path: Path)
 
 def test_rule_settings_load(tmp_path: Path) -> None:
     (tmp_path / ".dfix.toml").write_text(
-        'target = "runtime"\nsuid-keep = ["/usr/bin/sudo"]\n[user]\nname = "svc"\nuid = 4242\ngid = 4343\n'
+        'target = "runtime"\nsuid-keep = ["/usr/bin/sudo"]\nallowed-registries = ["docker.io"]\n'
+        '[user]\nname = "svc"\nuid = 4242\ngid = 4343\n'
     )
     settings = load_config(tmp_path / ".dfix.toml").settings
-    assert settings == Settings("runtime", UserSettings("svc", 4242, 4343), ("/usr/bin/sudo",))
+    assert settings == Settings(
+        "runtime", UserSettings("svc", 4242, 4343), ("/usr/bin/sudo",), ("docker.io",)
+    )
     assert Config(settings=settings).with_cli(target="debug").settings.target == "debug"
     assert Config().settings == Settings(None, UserSettings("app", 10001, 10001), ())
 

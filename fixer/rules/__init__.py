@@ -19,6 +19,7 @@ from fixer.rules.exposure.add_local_source import AddLocalSource
 from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
+from fixer.rules.images.untrusted_registry import UntrustedRegistry
 from fixer.rules.layers.consecutive_runs import ConsecutiveRuns
 from fixer.rules.layers.packages_removed_in_later_run import PackagesRemovedInLaterRun
 from fixer.rules.packages.apk_add_without_no_cache import ApkAddWithoutNoCache
@@ -53,6 +54,7 @@ RULES: tuple[type[Rule], ...] = (
     SetuidFilesKept,
     UnpinnedImage,
     PinnedTagMoved,
+    UntrustedRegistry,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
     AddLocalSource,
