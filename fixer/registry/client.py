@@ -19,7 +19,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -161,18 +161,41 @@ class Client:
                 f"{host} asks for {challenge.scheme} authentication, which dfix does not speak"
             )
         if token is None:
-            token = self._token(host, path, challenge)
+            token = self._token(host, [path], challenge)
             with self._lock:
                 self._tokens[(host, path)] = token
         return {"Authorization": f"Bearer {token}"}
 
-    def _token(self, host: str, path: str, challenge: Challenge) -> str:
+    def prefetch_tokens(self, refs: Sequence[TagRef]) -> None:
+        """One token for every repository of ``refs`` on a host known to want Bearer tokens, in
+        one request with a scope per repository (the token spec allows several), instead of one
+        per repository. A failure costs nothing: each repository then asks for its own."""
+        by_host: dict[str, set[str]] = {}
+        for ref in refs:
+            host = api_host(ref.repository.registry, self._mirrors)
+            by_host.setdefault(host, set()).add(ref.repository.path)
+        for host, paths in by_host.items():
+            with self._lock:
+                challenge = self._challenges.get(host)
+                missing = sorted(path for path in paths if (host, path) not in self._tokens)
+            if challenge is None or challenge.scheme != "bearer" or len(missing) < 2:
+                continue
+            try:
+                token = self._token(host, missing, challenge)
+            except RegistryError:
+                continue
+            with self._lock:
+                self._tokens.update(dict.fromkeys(((host, path) for path in missing), token))
+
+    def _token(self, host: str, paths: Sequence[str], challenge: Challenge) -> str:
         realm = challenge.params.get("realm")
         if not realm:
             raise RegistryError(f"{host} asks for a token without saying where to get one (no realm)")
-        params = {"scope": f"repository:{path}:pull"}
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("scope", f"repository:{path}:pull") for path in paths
+        ]
         if "service" in challenge.params:
-            params["service"] = challenge.params["service"]
+            params.insert(0, ("service", challenge.params["service"]))
         credentials = self._credentials(host)
         auth = None if credentials is None else httpx.BasicAuth(credentials.username, credentials.secret)
         response = self._send("GET", realm, {}, params=params, auth=auth)
@@ -205,7 +228,7 @@ class Client:
         url: str,
         headers: Mapping[str, str],
         *,
-        params: Mapping[str, str] | None = None,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
         auth: httpx.Auth | None = None,
     ) -> httpx.Response:
         """One request, retried with backoff on a 5xx or a failed connection."""
@@ -213,7 +236,8 @@ class Client:
         for attempt in range(_RETRIES):
             if attempt:
                 time.sleep(_BACKOFF * 2 ** (attempt - 1))
-            self.requests += 1
+            with self._lock:
+                self.requests += 1
             try:
                 response = self._http.request(method, url, headers=request_headers, params=params, auth=auth)
             except httpx.TimeoutException:

@@ -95,11 +95,21 @@ class Resolver:
                 self._answers[tag] = RegistryError(f"{tag} is not in the digest cache (--offline)")
         elif missing:
             client = self._connect()
+            # One tag per registry first: its answer teaches the client the registry's challenge,
+            # so the others neither race into a 401 each nor ask for a token each.
+            first: dict[str, TagRef] = {}
+            for tag in missing:
+                first.setdefault(tag.repository.registry, tag)
+            leaders = list(first.values())
+            rest = [tag for tag in missing if tag not in first.values()]
             with ThreadPoolExecutor(min(_WORKERS, len(missing))) as pool:
-                for tag, answer in zip(missing, pool.map(lambda t: _ask(client, t), missing), strict=True):
-                    self._answers[tag] = answer
-                    if isinstance(answer, Manifest):
-                        self.cache.put(tag, answer)
+                for batch in (leaders, rest):
+                    if batch is rest:
+                        client.prefetch_tokens(rest)
+                    for tag, answer in zip(batch, pool.map(lambda t: _ask(client, t), batch), strict=True):
+                        self._answers[tag] = answer
+                        if isinstance(answer, Manifest):
+                            self.cache.put(tag, answer)
             self.cache.save()
         return {tag: self._answers[tag] for tag in wanted}
 

@@ -242,3 +242,24 @@ def test_refresh_moves_a_single_platform_pin_and_pins_what_is_unpinned(
     done = refresh(tmp_path, path, open_registry)
     assert done.returncode == 0, done.stderr
     assert path.read_text() == f"FROM {host}/plain:1@{new}\nCOPY --from={host}/loose:1@{loose} / /\n"
+
+
+def test_a_token_registry_gives_one_token_for_all_but_the_first_image(
+    token_registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"batch{number}" for number in range(5)]
+    digests = [servers.push_image(token_registry, name, "1", payload=name.encode()) for name in names]
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker_config(tmp_path, token_registry)))
+    tags = [TagRef(repository(token_registry.host, name) or pytest.fail(name), "1") for name in names]
+    before = len(token_registry.token_requests)
+    options = RegistryOptions(insecure=frozenset({token_registry.host}))
+    with Resolver(Lookup.ONLINE, options, DigestCache(tmp_path / "digests.json")) as resolver:
+        answers = resolver.resolve(tags)
+        # the first image: a 401, its token, its HEAD; then one token for the other four, and their HEADs
+        assert resolver.requests == 3 + 1 + 4
+    assert [getattr(answers[tag], "digest", None) for tag in tags] == digests
+    asked = token_registry.token_requests[before:]
+    assert [sorted(request.scopes) for request in asked] == [
+        ["repository:batch0:pull"],
+        [f"repository:{name}:pull" for name in names[1:]],
+    ]
