@@ -217,6 +217,8 @@ def test_a_line_inserted_after_a_dangling_escape_would_join_it_so_it_is_dropped(
         ("RUN make", "RUN make\nUSER 1"),
         ("RUN make\r", "RUN make\r\nUSER 1"),  # a lone CR at the end closes no line
         ("RUN make \\\n#\r", "RUN make\n#\r\nUSER 1"),
+        ("RUN <<EOT\nmake\nEOT\n", "RUN <<EOT\nmake\nEOT\n\nUSER 1\n"),  # hadolint needs the blank line
+        ("RUN <<EOT\nmake\nEOT", "RUN <<EOT\nmake\nEOT\n\nUSER 1"),
     ],
 )
 def test_lines_inserted_after_the_last_instruction_close_it_first(last: str, fixed: str) -> None:

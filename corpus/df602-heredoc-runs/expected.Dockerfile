@@ -9,6 +9,7 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN <<EOF
 curl -fsSL https://example.com/b.tgz | tar -xz -C /opt
 EOF
+
 SHELL ["/bin/sh", "-c"]
 RUN <<EOF
 #!/bin/bash

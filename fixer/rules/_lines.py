@@ -11,6 +11,10 @@ instruction's end make that line part of the instruction instead:
   dangling escape goes, with the blanks around it: at the end of the file it continued nothing,
   and BuildKit trims the blanks that end a logical line, so the instruction reads the same. When
   what is left still ends in an escape, nothing can close the line and nothing is inserted.
+
+After a heredoc the new lines follow a blank line: BuildKit ignores it, and hadolint (2.12)
+rejects an instruction on the line right after a heredoc's terminator, so without it every
+file dfix added a USER to after a heredoc would fail the hadolint step of its CI.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ def insert_lines_after(located: Located, text: str) -> tuple[Edit, ...] | None:
         if kept.endswith(node.escape):  # `a\ \`: that escaped blank is part of the instruction
             return None
         edits.append(Edit.deletion(offset + len(kept), offset + len(line.text + line.continuation)))
+    newline = "\r\n" if text.endswith("\r\n") else "\n"
+    if node.heredocs:
+        text = newline + text
     if not node.ends_line:  # also a lone `\r` at the end: BuildKit trims it, but it joins what follows
-        newline = "\r\n" if text.endswith("\r\n") else "\n"
         text = newline + text.removesuffix(newline)
     edits.append(Edit.insertion(located.end, text))
     return tuple(edits)
