@@ -27,7 +27,7 @@ import httpx
 
 from fixer.registry.credentials import Credentials, CredentialsError, DockerConfig
 from fixer.registry.manifest import Manifest, RegistryError
-from fixer.registry.names import DIGEST, TagRef, api_host
+from fixer.registry.names import DIGEST, DOCKER_HUB_API, TagRef, api_host
 
 ACCEPT: Final = ", ".join(
     (
@@ -81,6 +81,7 @@ class Client:
         self._config = config
         self._mirrors = dict(mirrors or {})
         self._insecure = insecure
+        self._timeout = timeout
         self._http = httpx.Client(timeout=timeout, headers={"User-Agent": _USER_AGENT}, follow_redirects=True)
         self._lock = threading.Lock()
         self._challenges: dict[str, Challenge] = {}  # by API host
@@ -241,16 +242,15 @@ class Client:
             try:
                 response = self._http.request(method, url, headers=request_headers, params=params, auth=auth)
             except httpx.TimeoutException:
-                failure = "timed out"
-                continue
+                # not retried: a registry that hangs once hangs again, and an editor waits for it
+                raise RegistryError(f"{_netloc(url)} timed out (after {self._timeout:g} s)") from None
             except httpx.TransportError as error:
                 failure = _connection_failure(error)
                 continue
-            if response.status_code < 500 or attempt == _RETRIES - 1:
+            if response.status_code < 500:
                 return response
             failure = f"answered {response.status_code}"
-        host = httpx.URL(url).netloc.decode("ascii")
-        raise RegistryError(f"{host} {failure} ({_RETRIES} attempts)")
+        raise RegistryError(f"{_netloc(url)} {failure} ({_RETRIES} attempts)")
 
     def _checked(self, response: httpx.Response, host: str, ref: TagRef) -> httpx.Response:
         status = response.status_code
@@ -259,10 +259,15 @@ class Client:
         if status == 404:
             raise RegistryError(f"{ref} is not on {host} (no such repository or tag)")
         if status == 429:
+            hub = (
+                "; Docker Hub allows 100 anonymous pulls per 6 hours (a HEAD does not count, but it is "
+                "refused once the limit is reached)"
+                if host == DOCKER_HUB_API
+                else ""
+            )
             raise RegistryError(
-                f"{host} is rate limiting this client (429 Too Many Requests); Docker Hub allows 100 "
-                "anonymous pulls per 6 hours (a HEAD does not count, but it is refused once the limit "
-                "is reached): wait, or `docker login` to raise the limit"
+                f"{host} is rate limiting this client (429 Too Many Requests){hub}: wait, or "
+                "`docker login` to raise the limit"
             )
         if status == 403:
             raise RegistryError(self._denied(host, ref))
@@ -273,6 +278,10 @@ class Client:
             login = f"`docker login {ref.repository.registry}`"
             return f"{host} needs credentials for {ref.repository.path}: {login}"
         return f"{host} refused the stored credentials for {ref.repository.path}"
+
+
+def _netloc(url: str) -> str:
+    return httpx.URL(url).netloc.decode("ascii")
 
 
 def _basic(credentials: Credentials) -> str:
