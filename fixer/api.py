@@ -13,7 +13,7 @@ from fixer.diagnostic import Applicability, Diagnostic
 from fixer.rules import RULES, matches, select_rules
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
-from fixer.settings import DEFAULT_SETTINGS, Settings
+from fixer.settings import DEFAULT_SETTINGS, RegistrySettings, Settings
 
 if TYPE_CHECKING:
     from fixer.registry.resolver import Pins, Resolver
@@ -79,12 +79,12 @@ def fix(
         build_context = Path(context)
     pins = None
     if pinning and any(isinstance(rule, UnpinnedImage | PinnedTagMoved) for rule in rules):
-        pins = _pins(text, resolver)
+        pins = _pins(text, resolver, (settings or DEFAULT_SETTINGS).registry)
     result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS, pins)
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)
 
 
-def _pins(text: str, resolver: Resolver | None) -> Pins:
+def _pins(text: str, resolver: Resolver | None, registry: RegistrySettings) -> Pins:
     """The digests of the file's unpinned image tags, and under ``--refresh`` where its pins move
     (parsing raises ``ParseError`` first)."""
     from fixer.registry.resolver import Lookup, Pins, Resolver
@@ -96,5 +96,5 @@ def _pins(text: str, resolver: Resolver | None) -> Pins:
     tags = {use.tag for use in uses if use.tag is not None and not use.pinned}
     pinned = {(use.tag, use.image.digest) for use in uses if use.tag is not None and use.image.digest}
     with contextlib.nullcontext(resolver) if resolver is not None else Resolver() as asked:
-        moves = asked.refresh(pinned) if asked.lookup is Lookup.REFRESH else {}
-        return Pins(asked.resolve(tags), moves)
+        moves = asked.refresh(pinned, registry) if asked.lookup is Lookup.REFRESH else {}
+        return Pins(asked.resolve(tags, registry), moves)

@@ -16,6 +16,10 @@ as ruff and Black find theirs. Keys are the long CLI option names::
     suid-keep = ["/usr/bin/sudo"]    # files whose SUID/SGID bits DF302 keeps
     allowed-registries = ["docker.io", "*.example.com"]  # DF403: images from elsewhere are findings
 
+    [tool.dfix.registry]             # how --pin asks the registries
+    mirrors = {"docker.io" = "mirror.example.com:5000"}   # ask this host for Docker Hub's images
+    insecure = ["localhost:5000"]    # hosts asked over plain HTTP
+
     [tool.dfix.user]                 # the user DF301 creates (defaults shown)
     name = "app"
     uid = 10001
@@ -32,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fixer.settings import DEFAULT_SETTINGS, Settings, UserSettings, user_problem
+from fixer.settings import DEFAULT_SETTINGS, RegistrySettings, Settings, UserSettings, user_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -116,7 +120,7 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
 
 def load_config(path: Path) -> Config:
     table = (_tool_table(path) or {}) if path.name == "pyproject.toml" else _read(path)
-    unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes", "target", "user"})
+    unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes", "target", "user", "registry"})
     if unknown:
         raise ConfigError(path, f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     lists = {key: _string_list(path, table, key) for key in LIST_KEYS}
@@ -132,7 +136,9 @@ def load_config(path: Path) -> Config:
         extend_safe_fixes=lists["extend-safe-fixes"] or (),
         extend_unsafe_fixes=lists["extend-unsafe-fixes"] or (),
         settings=dataclasses.replace(
-            _settings(path, table, lists["suid-keep"] or ()), allowed_registries=lists["allowed-registries"]
+            _settings(path, table, lists["suid-keep"] or ()),
+            allowed_registries=lists["allowed-registries"],
+            registry=_registry(path, table.get("registry", {})),
         ),
         source=path,
     )
@@ -157,6 +163,22 @@ def _settings(path: Path, table: dict[str, object], suid_keep: tuple[str, ...]) 
         raise ConfigError(path, problem)
     assert isinstance(name, str) and isinstance(uid, int) and isinstance(gid, int)
     return Settings(target=target, user=UserSettings(name, uid, gid), suid_keep=suid_keep)
+
+
+def _registry(path: Path, table: object) -> RegistrySettings:
+    """``[registry]``: ``mirrors = {"docker.io" = "mirror.example.com"}``, ``insecure = [hosts]``."""
+    if not isinstance(table, dict):
+        raise ConfigError(path, "`registry` must be a table: mirrors, insecure")
+    unknown = sorted(set(table) - {"mirrors", "insecure"})
+    if unknown:
+        raise ConfigError(path, f"unknown key in `registry`: {', '.join(unknown)}")
+    mirrors = table.get("mirrors", {})
+    if not isinstance(mirrors, dict) or not all(
+        isinstance(host, str) and host and "/" not in host for host in mirrors.values()
+    ):
+        raise ConfigError(path, '`registry.mirrors` maps registries to hosts: {"docker.io" = "host:port"}')
+    insecure = _string_list(path, table, "insecure") or ()
+    return RegistrySettings(tuple(sorted(mirrors.items())), insecure)
 
 
 def _tool_table(pyproject: str | Path) -> dict[str, object] | None:

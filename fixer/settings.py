@@ -31,6 +31,15 @@ class UserSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrySettings:
+    """``[tool.dfix.registry]``: ``mirrors``, (registry, host asked instead) pairs (``docker.io``
+    through a pull-through cache); ``insecure``, hosts asked over plain HTTP (a local registry)."""
+
+    mirrors: tuple[tuple[str, str], ...] = ()
+    insecure: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """``target``: the stage that ships (None: the last); ``suid_keep``: files whose SUID/SGID
     bits stay (``/usr/bin/sudo``); ``allowed_registries``: the registries images may come from
@@ -40,6 +49,7 @@ class Settings:
     user: UserSettings = field(default_factory=UserSettings)
     suid_keep: tuple[str, ...] = ()
     allowed_registries: tuple[str, ...] | None = None
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
 
 
 DEFAULT_SETTINGS: Final = Settings()

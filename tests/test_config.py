@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixer.config import Config, ConfigError, find_config, load_config
-from fixer.settings import Settings, UserSettings
+from fixer.settings import RegistrySettings, Settings, UserSettings
 
 
 def write(path: Path, text: str) -> Path:
@@ -100,6 +100,15 @@ def test_rule_settings_load(tmp_path: Path) -> None:
     assert Config().settings == Settings(None, UserSettings("app", 10001, 10001), ())
 
 
+def test_registry_settings_load(tmp_path: Path) -> None:
+    (tmp_path / ".dfix.toml").write_text(
+        '[registry]\nmirrors = {"docker.io" = "m:5000"}\ninsecure = ["m:5000"]\n'
+    )
+    assert load_config(tmp_path / ".dfix.toml").settings.registry == RegistrySettings(
+        (("docker.io", "m:5000"),), ("m:5000",)
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -110,6 +119,13 @@ def test_rule_settings_load(tmp_path: Path) -> None:
         ("user = 1\n", "`user` must be a table"),
         ('suid-keep = ["sudo"]\n', "`suid-keep` takes absolute paths: 'sudo'"),
         ("target = 1\n", "`target` must be a stage name"),
+        ("registry = 1\n", "`registry` must be a table"),
+        ("[registry]\nmirror = 1\n", "unknown key in `registry`: mirror"),
+        (
+            '[registry]\nmirrors = {"docker.io" = "https://m/x"}\n',
+            "`registry.mirrors` maps registries to hosts",
+        ),
+        ('[registry]\ninsecure = "h"\n', "`insecure` must be a list of strings"),
     ],
 )
 def test_bad_rule_settings_are_errors(tmp_path: Path, text: str, message: str) -> None:

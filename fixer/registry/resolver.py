@@ -12,12 +12,15 @@ import enum
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from fixer.registry.cache import DigestCache
 from fixer.registry.manifest import Manifest, Move, RegistryError
 from fixer.registry.names import Repository, TagRef, repository
 from fixer.registry.refresh import moved
+from fixer.settings import RegistrySettings
+
+DEFAULT_REGISTRY: Final = RegistrySettings()
 
 if TYPE_CHECKING:
     from fixer.registry.client import Client
@@ -60,7 +63,8 @@ class Lookup(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class RegistryOptions:
-    """``insecure``: hosts asked over plain HTTP; ``mirrors``: registry → host asked instead."""
+    """A run's own registry options (the command line's), on top of each file's
+    ``RegistrySettings``: ``insecure`` hosts asked over plain HTTP, ``mirrors``."""
 
     insecure: frozenset[str] = frozenset()
     mirrors: Mapping[str, str] = field(default_factory=dict)
@@ -79,22 +83,25 @@ class Resolver:
         self.lookup = lookup
         self.options = options or RegistryOptions()
         self.cache = DigestCache() if cache is None else cache
-        self._client: Client | None = None
+        self._clients: dict[RegistrySettings, Client] = {}  # one per project's mirrors and hosts
         self._answers: dict[TagRef, Manifest | RegistryError] = {}
 
     @property
     def requests(self) -> int:
         """Requests sent so far (the closing figures; tests count them)."""
-        return 0 if self._client is None else self._client.requests
+        return sum(client.requests for client in self._clients.values())
 
-    def resolve(self, tags: Iterable[TagRef]) -> dict[TagRef, Manifest | RegistryError]:
+    def resolve(
+        self, tags: Iterable[TagRef], registry: RegistrySettings = DEFAULT_REGISTRY
+    ) -> dict[TagRef, Manifest | RegistryError]:
+        """The manifest each tag names, asked with the file's ``registry`` settings."""
         wanted = sorted(set(tags))
         missing = [tag for tag in wanted if tag not in self._answers and not self._from_cache(tag)]
         if missing and self.lookup is Lookup.OFFLINE:
             for tag in missing:
                 self._answers[tag] = RegistryError(f"{tag} is not in the digest cache (--offline)")
         elif missing:
-            client = self._connect()
+            client = self._connect(registry)
             # One tag per registry first: its answer teaches the client the registry's challenge,
             # so the others neither race into a 401 each nor ask for a token each.
             first: dict[str, TagRef] = {}
@@ -114,20 +121,20 @@ class Resolver:
         return {tag: self._answers[tag] for tag in wanted}
 
     def refresh(
-        self, pins: Iterable[tuple[TagRef, str]]
+        self, pins: Iterable[tuple[TagRef, str]], registry: RegistrySettings = DEFAULT_REGISTRY
     ) -> dict[tuple[TagRef, str], Move | RegistryError | None]:
         """Where each (tag, pinned digest) moves now: always asked of the registry."""
         wanted = sorted(set(pins))
         if not wanted:
             return {}
-        client = self._connect()
+        client = self._connect(registry)
         with ThreadPoolExecutor(min(_WORKERS, len(wanted))) as pool:
             answers = list(pool.map(lambda pin: _ask_move(client, *pin), wanted))
         return dict(zip(wanted, answers, strict=True))
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     def __enter__(self) -> Resolver:
         return self
@@ -143,14 +150,17 @@ class Resolver:
             self._answers[tag] = found
         return found is not None
 
-    def _connect(self) -> Client:
-        if self._client is None:
+    def _connect(self, registry: RegistrySettings) -> Client:
+        client = self._clients.get(registry)
+        if client is None:
             from fixer.registry.client import Client  # httpx loads only when a registry is asked
 
-            self._client = Client(
-                mirrors=self.options.mirrors, insecure=self.options.insecure, timeout=self.options.timeout
+            client = self._clients[registry] = Client(
+                mirrors={**dict(registry.mirrors), **self.options.mirrors},
+                insecure=self.options.insecure | frozenset(registry.insecure),
+                timeout=self.options.timeout,
             )
-        return self._client
+        return client
 
 
 def _ask_move(client: Client, tag: TagRef, pinned: str) -> Move | RegistryError | None:

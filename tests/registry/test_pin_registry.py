@@ -263,3 +263,18 @@ def test_a_token_registry_gives_one_token_for_all_but_the_first_image(
         ["repository:batch0:pull"],
         [f"repository:{name}:pull" for name in names[1:]],
     ]
+
+
+def test_mirrors_and_insecure_hosts_come_from_the_configuration(
+    open_registry: Registry, tmp_path: Path
+) -> None:
+    """Docker Hub's `python:3.12` asked of a mirror the project names (here the local registry)."""
+    pushed = servers.push_image(open_registry, "library/python", "3.12", payload=b"mirrored python")
+    host = open_registry.host
+    (tmp_path / ".dfix.toml").write_text(
+        f'[registry]\nmirrors = {{"docker.io" = "{host}"}}\ninsecure = ["{host}"]\n'
+    )
+    path = dockerfile(tmp_path, "FROM python:3.12\n")
+    done = dfix(tmp_path, path)
+    assert done.returncode == 0, done.stderr
+    assert path.read_text() == f"FROM python:3.12@{pushed}\n"
