@@ -777,7 +777,8 @@ def test_rules_table(dfix: Runner) -> None:
     assert header.split() == ["Code", "Name", "Fix", "Summary"]
     assert len(rows) == len(RULES)
     for row, rule in zip(rows, RULES, strict=True):
-        assert row.split(maxsplit=3) == [rule.code, rule.name, rule.fix_availability.value, rule.summary]
+        summary = rule.summary + (" (opt-in)" if rule.opt_in else "")  # DF401/DF402 run when asked for
+        assert row.split(maxsplit=3) == [rule.code, rule.name, rule.fix_availability.value, summary]
     assert rows[RULES.index(AddLocalSource)].split(maxsplit=3) == [
         "DF601",
         "add-local-source",
@@ -792,6 +793,7 @@ def test_rules_json(dfix: Runner, args: list[str]) -> None:
     assert (result.code, result.stderr) == (0, "")
     entries = json.loads(result.stdout)
     assert [e["code"] for e in entries] == [rule.code for rule in RULES]
+    assert [e["code"] for e in entries if e["opt_in"]] == ["DF401", "DF402"]
     (entry,) = (e for e in entries if e["code"] == "DF601")
     assert entry == {
         "code": "DF601",
@@ -800,6 +802,7 @@ def test_rules_json(dfix: Runner, args: list[str]) -> None:
         "aliases": ["DL3020", "DS-0005", "CKV_DOCKER_4"],
         "fix_availability": "sometimes",
         "fix_title": FIX_TITLE,
+        "opt_in": False,
         "buildkit_check": None,
         "image_changes": "nothing",  # ADD and COPY of plain files put the same files in the image
         "explanation": inspect.cleandoc(AddLocalSource.__doc__ or ""),

@@ -29,12 +29,16 @@ def docs(rule: type[Rule]) -> str:
 
 
 def rules_table(rules: Sequence[type[Rule]]) -> str:
-    rows = [HEADER, *((r.code, r.name, r.fix_availability.value, r.summary) for r in rules)]
+    rows = [HEADER, *((r.code, r.name, r.fix_availability.value, _summary(r)) for r in rules)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER) - 1)]
     lines = (
         "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]) for row in rows
     )
     return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def _summary(rule: type[Rule]) -> str:
+    return f"{rule.summary} (opt-in)" if rule.opt_in else rule.summary
 
 
 def rule_entry(rule: type[Rule]) -> dict[str, Any]:
@@ -45,6 +49,7 @@ def rule_entry(rule: type[Rule]) -> dict[str, Any]:
         "aliases": list(rule.aliases),
         "fix_availability": rule.fix_availability.value,
         "fix_title": rule.fix_title,
+        "opt_in": rule.opt_in,
         "buildkit_check": rule.buildkit_check,
         "image_changes": rule.image_changes.describe()
         if rule.fix_availability is not FixAvailability.NONE
@@ -61,6 +66,8 @@ def explanation(rule: type[Rule]) -> str:
     header = [f"# {rule.name} ({rule.code})", "", rule.summary, ""]
     if rule.aliases:
         header.append(f"Aliases: {', '.join(rule.aliases)}")
+    if rule.opt_in:
+        header.append("Opt-in: runs only when selected (or, for the pinning rules, with --pin/--refresh).")
     if rule.buildkit_check:
         header.append(f"BuildKit check: {rule.buildkit_check}")
     if rule.fix_availability is FixAvailability.NONE:
