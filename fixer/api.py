@@ -57,7 +57,7 @@ def fix(
     """
     pinning = pin or resolver is not None
     # --refresh asks for the pins to move: DF402 runs, and its (unsafe) fixes apply
-    refresh = resolver is not None and resolver.lookup.value == "refresh"
+    refresh = resolver is not None and resolver.refreshing
     opt_in = [UnpinnedImage.code, *([PinnedTagMoved.code] if refresh else [])] if pinning else []
     rules = select_rules(select, ignore, opt_in=opt_in)
     if refresh:
@@ -87,7 +87,7 @@ def fix(
 def _pins(text: str, resolver: Resolver | None, registry: RegistrySettings) -> Pins:
     """The digests of the file's unpinned image tags, and under ``--refresh`` where its pins move
     (parsing raises ``ParseError`` first)."""
-    from fixer.registry.resolver import Lookup, Pins, Resolver
+    from fixer.registry.resolver import Pins, Resolver
     from fixer.rules._base import Context
     from fixer.rules.images._references import image_uses
     from fixer.syntax import parse
@@ -96,5 +96,5 @@ def _pins(text: str, resolver: Resolver | None, registry: RegistrySettings) -> P
     tags = {use.tag for use in uses if use.tag is not None and not use.pinned}
     pinned = {(use.tag, use.image.digest) for use in uses if use.tag is not None and use.image.digest}
     with contextlib.nullcontext(resolver) if resolver is not None else Resolver() as asked:
-        moves = asked.refresh(pinned, registry) if asked.lookup is Lookup.REFRESH else {}
+        moves = asked.refresh(pinned, registry) if asked.refreshing else {}
         return Pins(asked.resolve(tags, registry), moves)

@@ -27,7 +27,7 @@ import httpx
 
 from fixer.registry.credentials import Credentials, CredentialsError, DockerConfig
 from fixer.registry.manifest import Manifest, RegistryError
-from fixer.registry.names import DIGEST, DOCKER_HUB_API, TagRef, api_host
+from fixer.registry.names import DIGEST, DOCKER_HUB, DOCKER_HUB_API, TagRef, api_host
 
 ACCEPT: Final = ", ".join(
     (
@@ -73,12 +73,10 @@ class Client:
     def __init__(
         self,
         *,
-        config: DockerConfig | None = None,
         mirrors: Mapping[str, str] | None = None,
         insecure: frozenset[str] = frozenset(),
         timeout: float = 10.0,
     ) -> None:
-        self._config = config
         self._mirrors = dict(mirrors or {})
         self._insecure = insecure
         self._timeout = timeout
@@ -86,6 +84,9 @@ class Client:
         self._lock = threading.Lock()
         self._challenges: dict[str, Challenge] = {}  # by API host
         self._tokens: dict[tuple[str, str], str] = {}  # by (API host, repository path)
+        # Read once per run and host: a lookup may run a credential helper (a process each time).
+        self._config: DockerConfig | None = None
+        self._credentials_by_host: dict[str, Credentials | None] = {}
         self.requests = 0  # sent, for the closing figures and the tests
 
     def close(self) -> None:
@@ -214,14 +215,22 @@ class Client:
         return token
 
     def _credentials(self, host: str) -> Credentials | None:
-        registry = next((r for r, mirror in self._mirrors.items() if mirror == host), host)
-        if registry == "registry-1.docker.io":
-            registry = "docker.io"
-        try:
-            config = self._config if self._config is not None else DockerConfig.load()
-            return config.credentials(host) or config.credentials(registry)
-        except CredentialsError as error:
-            raise RegistryError(str(error)) from None
+        """The stored credentials for the API host ``host``: its own, else those of the registry
+        it serves (a mirror's, Docker Hub's under ``docker.io``)."""
+        with self._lock:
+            if host in self._credentials_by_host:
+                return self._credentials_by_host[host]
+            registry = next((r for r, mirror in self._mirrors.items() if mirror == host), host)
+            if registry == DOCKER_HUB_API:
+                registry = DOCKER_HUB
+            try:
+                if self._config is None:
+                    self._config = DockerConfig.load()
+                found = self._config.credentials(host) or self._config.credentials(registry)
+            except CredentialsError as error:
+                raise RegistryError(str(error)) from None
+            self._credentials_by_host[host] = found
+            return found
 
     def _send(
         self,

@@ -87,6 +87,11 @@ class Resolver:
         self._answers: dict[TagRef, Manifest | RegistryError] = {}
 
     @property
+    def refreshing(self) -> bool:
+        """Whether existing pins are checked too (``--refresh``)."""
+        return self.lookup is Lookup.REFRESH
+
+    @property
     def requests(self) -> int:
         """Requests sent so far (the closing figures; tests count them)."""
         return sum(client.requests for client in self._clients.values())

@@ -14,6 +14,7 @@ rather than rewritten.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -35,7 +36,8 @@ _SYNTAX_KIND: Final = "# syntax="
 @dataclass(frozen=True, slots=True)
 class ImageUse:
     """One external image reference. ``start``/``end``: the reference as written (where a
-    finding points); ``at``: where a digest goes, None with ``problem`` saying why it cannot."""
+    finding points); ``rewrite``: the edit that writes another reference there, None with
+    ``problem`` saying why it cannot."""
 
     kind: str  # "FROM", "COPY --from", "RUN --mount", "# syntax=", "ARG" (a FROM's ARG default)
     written: str
@@ -124,7 +126,7 @@ def _arg_default_use(
     default = words[index].partition("=")[2]
     if not default or not _plain(default):
         return _unpinnable("FROM", raw, image, start, end, f"ARG {name} has no plain default to pin")
-    if _read_elsewhere(ctx, name, located):
+    if _read_elsewhere(ctx, name):
         return _unpinnable("FROM", raw, image, start, end, f"ARG {name} is read by other instructions too")
     span = _word_span(arg, index + 1)
     if span is None:
@@ -137,7 +139,7 @@ def _arg_default_use(
         return bk.value == (*words[:index], f"{name}={new}", *words[index + 1 :])
 
     use = _use("ARG", default, value_span[0], _instruction_edit(arg, value_span, same_arg))
-    return ImageUse(use.kind, default, use.image, use.tag, start, end, use.rewrite, use.problem)
+    return dataclasses.replace(use, start=start, end=end)  # the finding points at the FROM
 
 
 def _flag_uses(ctx: Context, located: Located) -> Iterator[ImageUse]:
@@ -204,7 +206,7 @@ def _plain(word: str) -> bool:
     return not any(ch in word for ch in "$'\"\\`")
 
 
-def _read_elsewhere(ctx: Context, name: str, used_by: Located) -> bool:
+def _read_elsewhere(ctx: Context, name: str) -> bool:
     """Whether an instruction but FROM lines that are exactly ``${name}`` reads ``$name``."""
     for loc in ctx.model.instructions:
         if loc.node.upper_keyword == "ARG" and ctx.model.stage_of(loc.offset) is None:
