@@ -183,8 +183,8 @@ class Script:
     script's other commands, and a build kills it when the RUN's shell exits."""
     redirect_targets: tuple[Word, ...] = ()
     """The files the script's redirections name (``> out``, ``< in``; not ``2>&1``)."""
-    writes_through_redirects: bool = False
-    """Whether a redirection may write a file other than ``/dev/null``."""
+    redirect_writes: tuple[Word, ...] = ()
+    """The files the script's redirections may write (``> out``, ``>> log``, ``<> f``)."""
     _state: tuple[StateChange, ...] = field(default=(), repr=False, compare=False)
     _errexit_proof: tuple[bool, bool] = field(default=(False, False), repr=False, compare=False)
     _reads_position: bool = field(default=False, repr=False, compare=False)
@@ -195,6 +195,11 @@ class Script:
         if not managers:
             return list(self._invocations)
         return [found for found in self._invocations if found.manager in managers]
+
+    @property
+    def writes_through_redirects(self) -> bool:
+        """Whether a redirection may write a file other than ``/dev/null``."""
+        return any(target.text != "/dev/null" for target in self.redirect_writes)
 
     @property
     def code(self) -> str:
@@ -352,9 +357,7 @@ def analyse(text: str) -> Script:
             code_end=_code_end(root),
             runs_in_background=_has_token(root, "&") or any(c.program == "coproc" for c in commands),
             redirect_targets=tuple(target for target, _ in walker.redirects),
-            writes_through_redirects=any(
-                writes and target.text != "/dev/null" for target, writes in walker.redirects
-            ),
+            redirect_writes=tuple(target for target, writes in walker.redirects if writes),
             _state=_state_changes(root, commands, text),
             _errexit_proof=(
                 len(statements) == 1 and _plain(statements[0], text, functions),

@@ -17,7 +17,7 @@ from fixer.rules._base import names
 if TYPE_CHECKING:
     from fixer.shell import Command, Script
 
-__all__ = ["Account", "Group", "accounts", "groups", "parse_options"]
+__all__ = ["Account", "Group", "accounts", "creates_accounts", "groups", "parse_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +159,12 @@ def accounts(script: Script) -> Iterator[Account]:
                 True,  # adduser never writes lastlog/faillog entries
                 command,
             )
+
+
+def creates_accounts(script: Script) -> bool:
+    """Whether ``script`` creates a user: with a tool, or by appending its line to /etc/passwd
+    (images without shadow-utils or adduser, where ``root-final-user`` writes the line itself)."""
+    return any(accounts(script)) or any(target.text == "/etc/passwd" for target in script.redirect_writes)
 
 
 def groups(script: Script) -> Iterator[Group]:

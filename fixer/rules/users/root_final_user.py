@@ -22,6 +22,7 @@ from fixer.rules.users._stage_user import (
     privilege_droppers,
     shipped_stage,
 )
+from fixer.rules.users._tools import Tool, has_tool
 
 if TYPE_CHECKING:
     from fixer.model import Stage
@@ -40,8 +41,6 @@ _CREATION: Final = {
     Family.BUSYBOX: ("passwd", "/sbin/nologin"),
 }
 _HOW: Final = {"shadow": "groupadd/useradd", "busybox": "addgroup/adduser", "passwd": "/etc/passwd lines"}
-# Images of a shadow-utils family that come without it (ubi-minimal, ubi9-micro, bci-minimal).
-_MINIMAL_WORDS: Final = ("minimal", "micro")
 # Directories that are the system's, never the app's, whoever is the WORKDIR.
 _SYSTEM_DIRECTORIES: Final = frozenset(
     (
@@ -259,8 +258,10 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
             f"too; create one the way it needs and end with USER {settings.ids}"
         )
     template, shell = creation
-    if template == "shadow" and _lacks_shadow_utils(stage):
+    why = ""
+    if template == "shadow" and not has_tool(stage, Tool.USERADD):
         template = "passwd"
+        why = f" ({image.familiar if image else 'the base image'} may have no useradd)"
     own = _app_directories(ctx, stage)
     text = ctx.render(
         f"users/{template}.j2",
@@ -272,7 +273,7 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
     )
     how = _HOW[template]
     owned = f", owner of {', '.join(own)}" if own else ""
-    title = f"create user {settings.name} ({settings.ids}) with {how}{owned}, and switch to it"
+    title = f"create user {settings.name} ({settings.ids}) with {how}{why}{owned}, and switch to it"
     paths = (*_ACCOUNT_FILES, f"/home/{settings.name}/**", *own)
     return _Plan(title, _insert(insertion_point(stage), text, paths, adds_run=True))
 
@@ -284,16 +285,6 @@ def _switch(ctx: Context, stage: Stage, ids: str, title: str) -> _Plan:
     if directories:
         title += f", owner of {', '.join(directories)}"
     return _Plan(title, _insert(insertion_point(stage), text, tuple(directories), adds_run=bool(directories)))
-
-
-def _lacks_shadow_utils(stage: Stage) -> bool:
-    image = stage.image
-    last = (image.repository.rpartition("/")[2] if image else "").lower()
-    if any(word in last.replace("-", " ").split() or last.endswith(word) for word in _MINIMAL_WORDS):
-        return True
-    return any(
-        command.program == "microdnf" for script in chain_scripts(stage) for command in script.script.commands
-    )
 
 
 def _app_directories(ctx: Context, stage: Stage) -> list[str]:

@@ -8,8 +8,9 @@ from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, append_command
-from fixer.rules.users._accounts import accounts
+from fixer.rules.users._accounts import creates_accounts
 from fixer.rules.users._stage_user import has_shell, insertion_point, is_root, shipped_stage
+from fixer.rules.users._tools import Tool, has_tool
 
 if TYPE_CHECKING:
     from fixer.model import Stage
@@ -50,8 +51,11 @@ class SetuidFilesKept(Rule):
     old images) are listed in configuration: `suid-keep = ["/usr/bin/sudo"]`. To keep them
     all, put `# dfix: ignore=DF302` above the stage's `FROM`.
 
-    Stages without a shell and `find` (distroless, `scratch`, Windows) and stages whose
-    distribution is unknown are left alone; so is a stage that already runs such a `find`.
+    Stages without a shell (distroless, `scratch`, Windows) and stages whose distribution is
+    unknown are left alone; so is a stage that already runs such a `find`. Images that may lack
+    `find` (Fedora, Amazon Linux 2023, `-minimal` and `-micro` images, SUSE) get the finding
+    without a fix, unless the stage installs `findutils` first: a `find` that is not there
+    would fail the build.
 
     ## Fix safety
     Unsafe: the programs that lose the bit no longer run as root for other users, which is the
@@ -69,7 +73,7 @@ class SetuidFilesKept(Rule):
     name = "setuid-files-kept"
     summary = "The shipped image keeps setuid/setgid files"
     fix_title = "Strip the setuid and setgid bits before switching users"
-    fix_availability = FixAvailability.ALWAYS
+    fix_availability = FixAvailability.SOMETIMES
     image_changes = ImageChanges(setid_bits=True, layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
@@ -79,14 +83,22 @@ class SetuidFilesKept(Rule):
         if _strips_already(ctx, stage):
             return
         command = strip_command(ctx.settings.suid_keep)
+        first = stage.instructions[0]
+        message = "setuid/setgid files stay in the shipped image"
+        if not has_tool(stage, Tool.FIND):
+            image = stage.image.familiar if stage.image is not None else "the base image"
+            yield self.violation(
+                first.keyword_start,
+                first.content_end,
+                f"{message}; not fixed: {image} may have no `find` (findutils): install findutils in "
+                f"the stage, then strip them with `{command}`",
+            )
+            return
         fix = _fix(ctx, stage, command)
         if fix is None:
             return
-        first = stage.instructions[0]
         kept = f" (kept: {', '.join(ctx.settings.suid_keep)})" if ctx.settings.suid_keep else ""
-        message = (
-            f"setuid/setgid files stay in the shipped image; strip them before the switch to its user{kept}"
-        )
+        message += f"; strip them before the switch to its user{kept}"
         yield self.violation(first.keyword_start, first.content_end, message, fix)
 
 
@@ -155,7 +167,7 @@ def _user_creating_run(stage: Stage, switch: Located) -> Run | None:
     if previous is None or previous.node.upper_keyword != "RUN":
         return None
     scripts = run_scripts(previous.node)
-    if len(scripts) != 1 or not any(accounts(scripts[0].script)):
+    if len(scripts) != 1 or not creates_accounts(scripts[0].script):
         return None
     return Run(previous, scripts[0])
 

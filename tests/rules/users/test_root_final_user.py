@@ -45,11 +45,19 @@ PASSWD = (
         ("python:3.12-slim", SHADOW.format(shell="/usr/sbin/nologin", own="")),
         ("rockylinux:9", SHADOW.format(shell="/sbin/nologin", own="")),
         ("fedora:40", SHADOW.format(shell="/sbin/nologin", own="")),
-        ("amazonlinux:2023", SHADOW.format(shell="/sbin/nologin", own="")),
-        ("opensuse/leap:15.6", SHADOW.format(shell="/sbin/nologin", own="")),
+        ("registry.access.redhat.com/ubi9/ubi:9.4", SHADOW.format(shell="/sbin/nologin", own="")),
+        ("oraclelinux:9-slim", SHADOW.format(shell="/sbin/nologin", own="")),
         ("alpine:3.20", BUSYBOX),
         ("busybox:1.36", PASSWD),
+        # Images without shadow-utils: the lines useradd would write, written directly.
         ("registry.access.redhat.com/ubi9/ubi-minimal", PASSWD),
+        ("registry.access.redhat.com/ubi9/ubi-micro:9.4", PASSWD),
+        ("rockylinux:9-minimal", PASSWD),
+        ("amazonlinux:2023", PASSWD),
+        ("amazonlinux:2", PASSWD),
+        ("amazoncorretto:21-al2023", PASSWD),
+        ("opensuse/leap:15.6", PASSWD),
+        ("registry.suse.com/bci/bci-base:15.6", PASSWD),
     ],
 )
 def test_a_user_is_created_the_way_the_family_does(base: str, creation: str) -> None:
@@ -227,3 +235,22 @@ def test_generated_lines_follow_the_files_style(source: str, expected: str) -> N
     assert fixer.parse(output).code == output
     if not source.endswith("\n"):
         assert not output.endswith("\n")
+
+
+@pytest.mark.parametrize(
+    "install",
+    [
+        "microdnf install -y shadow-utils",
+        "dnf install -y shadow-utils",
+        "zypper --non-interactive install shadow",
+    ],
+)
+def test_an_image_without_useradd_gets_it_from_the_stage_that_installs_it(install: str) -> None:
+    base = "opensuse/leap:15.6" if "zypper" in install else "registry.access.redhat.com/ubi9/ubi-minimal"
+    source = f'FROM {base}\nRUN {install}\nCMD ["app"]\n'
+    assert "useradd --system --no-log-init" in fixed(source, unsafe=True)
+
+
+def test_the_lines_say_why_useradd_is_not_used() -> None:
+    (message,) = messages('FROM amazonlinux:2023\nCMD ["app"]\n')
+    assert "with /etc/passwd lines (amazonlinux may have no useradd)" in message

@@ -75,3 +75,39 @@ def test_a_stage_that_ends_as_root_strips_after_its_last_install() -> None:
 def test_a_strip_with_a_root_install_after_it_is_not_enough() -> None:
     source = f"FROM debian:12\nRUN {STRIP}\nRUN apt-get install -y sudo\nUSER 1000\n"
     assert fixed(source, unsafe=True) == source.replace("USER 1000", f"RUN {STRIP}\nUSER 1000")
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "fedora:40",
+        "amazonlinux:2023",
+        "amazonlinux",
+        "registry.access.redhat.com/ubi9/ubi-minimal:9.4",
+        "rockylinux:9-minimal",
+        "oraclelinux:9-slim",
+        "opensuse/leap:15.6",
+    ],
+)
+def test_an_image_that_may_have_no_find_is_reported_without_a_fix(base: str) -> None:
+    source = f"FROM {base}\nUSER 1000\n"
+    result = fixer.fix(source, unsafe=True, select=["DF302"])
+    assert result.output == source  # a missing find would fail the build
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.applicability is None
+    assert "may have no `find` (findutils): install findutils in the stage" in diagnostic.message
+
+
+@pytest.mark.parametrize("base", ["amazonlinux:2", "registry.access.redhat.com/ubi9/ubi:9.4", "rockylinux:9"])
+def test_images_with_find_are_fixed(base: str) -> None:
+    assert STRIP in fixed(f"FROM {base}\nUSER 1000\n", unsafe=True)
+
+
+def test_a_stage_that_installs_findutils_is_fixed() -> None:
+    source = "FROM fedora:40\nRUN dnf install -y findutils && dnf clean all\nUSER 1000\n"
+    assert fixed(source, unsafe=True) == source.replace("USER 1000", f"RUN {STRIP}\nUSER 1000")
+
+
+def test_folded_into_the_passwd_lines_of_an_image_without_useradd() -> None:
+    output = fixer.fix('FROM busybox:1.36\nCMD ["app"]\n', unsafe=True, select=["DF301", "DF302"]).output
+    assert f"chown 10001:10001 /home/app \\\n    && {STRIP}\nUSER 10001:10001\n" in output
