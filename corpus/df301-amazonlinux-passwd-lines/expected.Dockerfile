@@ -1,0 +1,7 @@
+FROM amazonlinux:2023
+COPY app /app
+RUN echo 'app:x:10001:' >> /etc/group \
+    && echo 'app:x:10001:10001::/home/app:/sbin/nologin' >> /etc/passwd \
+    && mkdir -p /home/app && chown 10001:10001 /home/app
+USER 10001:10001
+CMD ["/app"]

@@ -1,0 +1,3 @@
+FROM amazonlinux:2023
+COPY app /app
+CMD ["/app"]

@@ -1,0 +1,3 @@
+FROM fedora:40
+COPY app /usr/local/bin/app
+CMD ["app"]

@@ -1,0 +1,3 @@
+FROM registry.suse.com/bci/bci-base:15.6
+COPY app /app
+CMD ["/app"]
