@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from fixer.config import Config
     from fixer.registry.resolver import Resolver
+    from fixer.settings import RegistrySettings
 
 STDIN = "-"
 SUBCOMMANDS = ("rules", "explain", "verify")
@@ -575,7 +576,11 @@ def run_verify(
     from fixer.verify.builders import NoBuilder, choose_builder
 
     try:
-        builder = choose_builder(builder_name, insecure)
+        registry = _registry_settings(options.paths)
+        builder = choose_builder(builder_name, [*insecure, *registry.insecure], registry.mirrors)
+    except SourceError as error:
+        print(error, file=sys.stderr)
+        return 2
     except NoBuilder as error:
         print(f"dfix verify: {error}", file=sys.stderr)
         return 2
@@ -618,6 +623,21 @@ def run_verify(
     if output_format is VerifyFormat.json and code != 130:
         sys.stdout.write(render.render_json(reports, fixer.__version__))
     return code
+
+
+def _registry_settings(paths: Sequence[str]) -> "RegistrySettings":
+    """The registry settings of the projects ``paths`` lie in, together: a build pulls through
+    the mirrors pinning asks."""
+    from fixer.settings import RegistrySettings
+
+    mirrors: dict[str, str] = {}
+    insecure: list[str] = []
+    for path in paths:
+        directory = path if os.path.isdir(path) else _directory(path)
+        registry = _config(directory or os.getcwd()).settings.registry
+        mirrors.update(registry.mirrors)
+        insecure += registry.insecure
+    return RegistrySettings(tuple(sorted(mirrors.items())), tuple(dict.fromkeys(insecure)))
 
 
 def _single_command_app(command: Callable[..., None], epilog: str | None = None) -> "typer.Typer":

@@ -93,7 +93,9 @@ _RUNTIME_FAILURES = ("error running container", "OCI runtime", "cgroups in hybri
 class Buildah:
     """buildah in a private storage root."""
 
-    def __init__(self, insecure_registries: Sequence[str] = ()) -> None:
+    def __init__(
+        self, insecure_registries: Sequence[str] = (), mirrors: Sequence[tuple[str, str]] = ()
+    ) -> None:
         executable = shutil.which("buildah")
         if executable is None:
             raise NoBuilder(_INSTALL_HINT)
@@ -102,7 +104,7 @@ class Buildah:
         self.root = self.workdir / "storage"
         self.runroot = self.workdir / "run"
         self.registries = self.workdir / "registries.conf"
-        self.registries.write_text(_registries_conf(insecure_registries))
+        self.registries.write_text(_registries_conf(insecure_registries, mirrors))
         self.driver = "overlay" if os.geteuid() == 0 else "vfs"
         self.isolations = _isolations()
         self.notes: list[str] = []
@@ -248,12 +250,20 @@ def _storage_parent() -> str | None:
     return chosen if os.path.isdir(chosen) else None
 
 
-def _registries_conf(insecure: Sequence[str]) -> str:
+def _registries_conf(insecure: Sequence[str], mirrors: Sequence[tuple[str, str]] = ()) -> str:
     """Short names resolve on Docker Hub, as ``docker build`` resolves them; the registries the
-    user names may be plain HTTP (a local registry)."""
+    user names may be plain HTTP (a local registry); a mirror (configuration's
+    ``[tool.dfix.registry] mirrors``, which pinning asks too) is pulled from first, its
+    registry after it, as containers-registries.conf(5) does for ``[[registry.mirror]]``."""
     lines = ['unqualified-search-registries = ["docker.io"]', 'short-name-mode = "permissive"']
     for host in insecure:
         lines += ["", "[[registry]]", f"location = {json.dumps(host)}", "insecure = true"]
+    for registry, mirror in dict(mirrors).items():
+        quoted = json.dumps(registry)
+        lines += ["", "[[registry]]", f"prefix = {quoted}", f"location = {quoted}"]
+        lines += ["[[registry.mirror]]", f"location = {json.dumps(mirror)}"]
+        if mirror in insecure:
+            lines.append("insecure = true")
     return "\n".join(lines) + "\n"
 
 
@@ -445,11 +455,17 @@ def _read_build_stream(answer: http.client.HTTPResponse) -> tuple[str, str | Non
     return "".join(log), error
 
 
-def choose_builder(name: str = "auto", insecure_registries: Sequence[str] = ()) -> Builder:
+def choose_builder(
+    name: str = "auto", insecure_registries: Sequence[str] = (), mirrors: Sequence[tuple[str, str]] = ()
+) -> Builder:
     """The builder ``name`` asks for: ``buildah``, ``docker`` (the Engine API at $DOCKER_HOST),
-    or ``auto``: buildah when installed, else the Engine API when one answers."""
+    or ``auto``: buildah when installed, else the Engine API when one answers. ``mirrors``:
+    (registry, mirror host) pairs buildah pulls through; a daemon has its own."""
     if name == "buildah" or (name == "auto" and shutil.which("buildah")):
-        return Buildah(insecure_registries)
+        return Buildah(insecure_registries, mirrors)
     if name in ("docker", "auto"):
-        return DockerAPI()
+        docker = DockerAPI()
+        if mirrors:
+            docker.notes.append("registry mirrors are the daemon's own configuration (registry-mirrors)")
+        return docker
     raise NoBuilder(f"unknown builder {name!r} (choose auto, buildah or docker)")

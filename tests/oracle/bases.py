@@ -134,6 +134,26 @@ def busybox_rootfs(workdir: Path) -> Path:
     return rootfs
 
 
+def distroless_rootfs(workdir: Path) -> Path:
+    """What gcr.io/distroless/static-debian12 holds that a users fix relies on: no shell, the
+    account files with its ``nonroot`` user (65532), its home, and a world-writable /tmp."""
+    rootfs = workdir / "rootfs-distroless"
+    shutil.rmtree(rootfs, ignore_errors=True)
+    for name in ("etc", "tmp", "root", "home/nonroot", "var/lib"):
+        (rootfs / name).mkdir(parents=True, exist_ok=True)
+    (rootfs / "tmp").chmod(0o1777)
+    (rootfs / "root").chmod(0o700)
+    (rootfs / "home/nonroot").chmod(0o700)
+    os.chown(rootfs / "home/nonroot", 65532, 65532)
+    (rootfs / "etc/passwd").write_text(
+        "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+        "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
+    )
+    (rootfs / "etc/group").write_text("root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n")
+    (rootfs / "etc/os-release").write_text('PRETTY_NAME="Distroless"\nID=debian\nVERSION_ID="12"\n')
+    return rootfs
+
+
 def debian_mirror() -> str:
     """The Debian archive apt uses on this machine (also reachable from inside builds)."""
     sources = [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]

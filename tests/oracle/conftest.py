@@ -74,7 +74,17 @@ def lab() -> Iterator[Lab]:
             images = {"busybox": f"{host}/busybox:1.35", "debian": f"{host}/debian:bookworm"}
             bases.push_rootfs(bases.busybox_rootfs(workdir), workdir, registry, "busybox:1.35")
             bases.push_rootfs(bases.debian_rootfs(workdir), workdir, registry, "debian:bookworm", cmd="bash")
-            builder = Buildah(insecure_registries=[host])
+            # gcr.io's distroless images come through a mirror (the registry here), under the
+            # names dfix knows them by, as `[tool.dfix.registry] mirrors` would have them.
+            bases.push_rootfs(
+                bases.distroless_rootfs(workdir),
+                workdir,
+                registry,
+                "distroless/static-debian12:latest",
+                cmd="/app",
+            )
+            images["distroless"] = "gcr.io/distroless/static-debian12"
+            builder = Buildah(insecure_registries=[host], mirrors=[("gcr.io", host)])
             try:
                 for name, source in DERIVED.items():
                     images[name] = _derived(builder, registry, workdir, name, source, images["debian"])

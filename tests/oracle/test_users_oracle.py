@@ -82,3 +82,38 @@ def test_users_oracle(case: Case, lab: Lab, tmp_path: Path) -> None:
     assert lab.builder.run(image, ["id", "-u"]).stdout == "10001\n"
     started = lab.builder.run(image, ["/srv/app/app.sh"])  # the CMD, as the image's user
     assert (started.returncode, started.stdout) == (0, "started as 10001:10001\n"), started
+
+
+# Stages without a shell: the fix is a USER line, never a RUN. The app is BusyBox, static, copied
+# from a stage the fix leaves alone (under its own name: BusyBox runs the applet argv[0] names).
+SHELL_LESS = {  # base, USER, what `id` prints in the fixed image
+    "df301-scratch": ("scratch", "10001:10001", "uid=10001 gid=10001 "),  # no /etc/passwd at all
+    "df301-distroless-nonroot": ("distroless", "65532:65532", "uid=65532(nonroot) gid=65532(nonroot)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHELL_LESS))
+def test_users_oracle_without_a_shell(name: str, lab: Lab, tmp_path: Path) -> None:
+    base, ids, identity = SHELL_LESS[name]
+    image = "scratch" if base == "scratch" else lab.image(base)
+    text = (
+        f"FROM {lab.image('busybox')} AS build\n"
+        "RUN mkdir -p /out && cp /bin/busybox /out/busybox\n"
+        f"FROM {image}\n"
+        "COPY --from=build /out/busybox /busybox\n"
+        'ENTRYPOINT ["/busybox"]\n'
+        'CMD ["id"]\n'
+    )
+    result = fixer.fix(text, unsafe=True, select=["DF3"], context=tmp_path)
+    copy = "COPY --from=build /out/busybox /busybox\n"
+    assert result.output == text.replace(copy, f"{copy}USER {ids}\n")  # the shipped stage: a USER only
+    applied = [d for d in result.diagnostics if d.fixed]
+    report = verify(name, text, result.output, applied, lab.builder, tmp_path)
+    _record(report)
+    shown = render_text(report)
+    print(shown)
+    assert report.verdict is Verdict.EXPLAINED, shown
+    assert f"runs as {ids} (was root)" in shown
+    assert report.fixed is not None
+    started = lab.builder.run(report.fixed.reference, ["/busybox", "id"])
+    assert (started.returncode, started.stdout[: len(identity)]) == (0, identity), started

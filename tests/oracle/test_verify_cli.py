@@ -216,3 +216,15 @@ def test_the_engine_api_builder_refuses_secrets_and_says_why(
         engine.close()
     assert report.verdict is Verdict.ORIGINAL_FAILED
     assert report.error and "cannot pass build secrets" in report.error
+
+
+def test_the_projects_registry_mirrors_are_pulled_through(lab: Lab, tmp_path: Path) -> None:
+    host = lab.registry.host
+    (tmp_path / ".dfix.toml").write_text(
+        f'[registry]\nmirrors = {{"gcr.io" = "{host}"}}\ninsecure = ["{host}"]\n'
+    )
+    path = write(tmp_path, "FROM gcr.io/distroless/static-debian12\nENV A=1\n")
+    command = [DFIX, "verify", "--unsafe-fixes", str(path)]  # no --insecure-registry: the config says
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "runs as 65532:65532 (was root)" in done.stdout
