@@ -191,7 +191,13 @@ def _plan(ctx: Context, stage: Stage, user_instruction: Located | None) -> _Plan
         return _switch_back(ctx, stage, user_instruction, earlier)
     created = _created_user(stage)
     if created is not None:
-        return _switch(ctx, stage, created, f"switch to the user the file creates ({created})")
+        title = f"switch to the user the file creates ({created})"
+        if not created.partition(":")[0].isdecimal():
+            title += (
+                "; by name, as the file gives it no fixed uid: Kubernetes' runAsNonRoot accepts "
+                "only a numeric USER, so give it one (useradd --uid, adduser -u) and switch to that"
+            )
+        return _switch(ctx, stage, created, title)
     return _new_user(ctx, stage)
 
 

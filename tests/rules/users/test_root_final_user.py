@@ -126,6 +126,9 @@ def test_a_user_the_file_creates_is_switched_to() -> None:
 def test_a_created_user_without_a_known_uid_is_switched_to_by_name() -> None:
     source = "FROM alpine:3.20\nRUN adduser -D web\n"
     assert fixed(source, unsafe=True) == source + "USER web\n"
+    (message,) = messages(source)
+    assert "by name, as the file gives it no fixed uid: Kubernetes' runAsNonRoot accepts only" in message
+    assert "by name" not in messages("FROM alpine:3.20\nRUN adduser -D -u 1000 web\n")[0]
 
 
 def test_user_root_at_the_end_is_switched_back_after_what_needs_it() -> None:
