@@ -99,6 +99,13 @@ class Command:
     def args(self) -> tuple[Word, ...]:
         return self.words[1:]
 
+    def unwrapped(self) -> tuple[Word, ...] | None:
+        """The words of the command this one runs through wrappers (``sudo -u root rm -rf x``,
+        ``env A=1 nice -n 5 rm x``: ``rm …``), itself when it is none; None when it runs nothing
+        (``command -v rm``)."""
+        position = _unwrapped(self.words)
+        return None if position is None else self.words[position:]
+
 
 @dataclass(frozen=True, slots=True)
 class PackageInvocation:

@@ -132,21 +132,13 @@ def removes_path(script: Script, path: str, after: int = -1) -> bool:
     return found is not None and found.start > after
 
 
-WRAPPERS = frozenset({"sudo", "env"})
-
-
 def _unwrapped_arguments(command: Command, program: str) -> tuple[Word, ...] | None:
-    """The arguments of ``program`` when ``command`` runs it, directly or through sudo/env."""
-    if command.program == program:
-        return command.args()
-    if command.program not in WRAPPERS:
+    """The arguments of ``program`` when ``command`` runs it, directly or through wrappers
+    (``sudo -u root``, ``env``, ``nice``, …)."""
+    words = command.unwrapped()
+    if not words or words[0].text.rpartition("/")[2] != program:
         return None
-    words = command.args()
-    for index, word in enumerate(words):
-        if word.text.startswith("-") or "=" in word.text:
-            continue  # a wrapper option or an env assignment
-        return words[index + 1 :] if word.text.rpartition("/")[2] == program else None
-    return None
+    return words[1:]
 
 
 def environment(ctx: Context, run: Run) -> Mapping[str, str]:

@@ -162,11 +162,14 @@ def test_cleanup_under_sudo_when_apt_runs_under_sudo() -> None:
     assert fix_file(expected).output == expected
 
 
-def test_cleanup_through_sudo_counts() -> None:
+@pytest.mark.parametrize(
+    "wrapper", ["sudo", "sudo -u root", "sudo --user=root -E", "env LC_ALL=C", "nice -n 5"]
+)
+def test_cleanup_through_a_wrapper_counts(wrapper: str) -> None:
     """Otherwise a plain ``rm`` (Permission denied for a non-root USER) would be appended."""
     text = (
         "FROM debian:12\nUSER app\nRUN sudo apt-get update && sudo apt-get install -y curl"
-        " && sudo rm -rf /var/lib/apt/lists/*\n"
+        f" && {wrapper} rm -rf /var/lib/apt/lists/*\n"
     )
     assert fix_file(text).diagnostics == []
 
