@@ -44,13 +44,50 @@ COVERED: Final = {
     "RunChpasswd": ("DF305",),  # CKV2_DOCKER_17
     "AddExists": ("DF601",),  # CKV_DOCKER_4
     "UpdateNotAlone": ("DF110",),  # CKV_DOCKER_5
-}
+    **dict.fromkeys(
+        (
+            "RunUnsafeCurl", "RunUnsafeWget", "RunPipTrustedHost", "EnvPipTrustedHost",
+            "EnvPythonHttpsVerify", "EnvNodeTlsRejectUnauthorized", "EnvNpmConfigStrictSsl",
+            "RunNpmConfigSetStrictSsl", "EnvGitSslNoVerify", "RunYumConfigManagerSslVerify",
+        ),
+        ("DF603",),
+    ),
+    **dict.fromkeys(
+        (
+            "RunApkAllowUntrusted", "RunAptGetAllowUnauthenticated", "RunAptGetForceYes",
+            "RunYumNoGpgCheck", "RunRpmNoSignature",
+        ),
+        ("DF604",),
+    ),
+}  # fmt: skip
 # Disagreements judged, (check, resource file): why dfix's answer is the right one.
+_ARG_WITHOUT_DEFAULT: Final = (
+    "its `ARG NAME value` lines declare two ARGs, NAME without a default and one named `value`"
+    " (BuildKit's ARG takes `name[=default]` words): nothing is set, so nothing is turned off"
+)
+_OPEN_QUOTE: Final = (
+    "its `'lol\\''` lines leave a single quote open: the RUN is not valid shell and fails"
+    " before anything runs (dfix does not analyse a script with a syntax error)"
+)
 JUDGED: Final[dict[tuple[str, str], str]] = {
     ("AddExists", "failure/Dockerfile"): (
         "`ADD <url>` fetches, which COPY cannot: DF601 (like hadolint's DL3020) is about local"
         " sources, where COPY means the same"
     ),
+    ("EnvPipTrustedHost", "fail/Dockerfile.envvars"): _ARG_WITHOUT_DEFAULT,
+    **{
+        (check, file): reason
+        for check in (
+            "EnvPythonHttpsVerify",
+            "EnvNodeTlsRejectUnauthorized",
+            "EnvNpmConfigStrictSsl",
+            "EnvGitSslNoVerify",
+        )
+        for file, reason in (
+            ("fail/Dockerfile.basic", _ARG_WITHOUT_DEFAULT),
+            ("fail/Dockerfile.run.quotes", _OPEN_QUOTE),
+        )
+    },
 }
 
 

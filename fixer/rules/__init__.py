@@ -1,7 +1,8 @@
 """The rule registry: every rule, listed explicitly (greppable; a test checks nothing is missing).
 
 Rules live by family, one module each, with the family's shared helpers (``_name.py``) beside
-them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``users`` (DF3xx users
+them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``secrets`` (DF2xx),
+``users`` (DF3xx users
 and privileges), ``images`` (DF4xx base images and provenance), ``layers`` (DF5xx),
 ``exposure`` (DF6xx exposure and hygiene). Helpers every family uses (``_base``, ``_run``) sit
 at this level.
@@ -16,7 +17,9 @@ from collections.abc import Iterable
 
 from fixer.rules._base import Rule
 from fixer.rules.exposure.add_local_source import AddLocalSource
+from fixer.rules.exposure.package_verification_disabled import PackageVerificationDisabled
 from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.exposure.tls_verification_disabled import TlsVerificationDisabled
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.rules.images.untrusted_registry import UntrustedRegistry
@@ -59,6 +62,8 @@ RULES: tuple[type[Rule], ...] = (
     ConsecutiveRuns,
     AddLocalSource,
     PipeWithoutPipefail,
+    TlsVerificationDisabled,
+    PackageVerificationDisabled,
     SetuidBitSet,
     SudoInRun,
     PasswordInRun,
