@@ -35,6 +35,7 @@ from fixer.rules.packages.node_package_cache_not_cleaned import NodePackageCache
 from fixer.rules.packages.package_cache_not_cleaned import PackageCacheNotCleaned
 from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
+from fixer.rules.secrets.secret_in_arg_or_env import SecretInArgOrEnv
 from fixer.rules.users.password_in_run import PasswordInRun
 from fixer.rules.users.root_final_user import RootFinalUser
 from fixer.rules.users.setuid_bit_set import SetuidBitSet
@@ -53,6 +54,7 @@ RULES: tuple[type[Rule], ...] = (
     PipInstallWithCache,
     NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
+    SecretInArgOrEnv,
     RootFinalUser,
     SetuidFilesKept,
     UnpinnedImage,

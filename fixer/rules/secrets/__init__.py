@@ -1,0 +1,1 @@
+"""DF2xx: secrets — credentials in ARG and ENV values, secret files copied into the image."""
