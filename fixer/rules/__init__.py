@@ -35,6 +35,7 @@ from fixer.rules.packages.node_package_cache_not_cleaned import NodePackageCache
 from fixer.rules.packages.package_cache_not_cleaned import PackageCacheNotCleaned
 from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
+from fixer.rules.secrets.secret_file_copied import SecretFileCopied
 from fixer.rules.secrets.secret_in_arg_or_env import SecretInArgOrEnv
 from fixer.rules.users.password_in_run import PasswordInRun
 from fixer.rules.users.root_final_user import RootFinalUser
@@ -55,6 +56,7 @@ RULES: tuple[type[Rule], ...] = (
     NodePackageCacheNotCleaned,
     AptGetUpdateAlone,
     SecretInArgOrEnv,
+    SecretFileCopied,
     RootFinalUser,
     SetuidFilesKept,
     UnpinnedImage,

@@ -1,0 +1,98 @@
+"""DF202 secret-file-copied: secrets named by a COPY, landing where tools read credentials, or
+brought along by a copied directory; the build context's .dockerignore and file contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fixer
+
+PRIVATE = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+PUBLIC = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQINBF\n-----END PGP PUBLIC KEY BLOCK-----\n"
+
+
+def messages(text: str, context: Path | None = None) -> list[str]:
+    return [d.message for d in fixer.fix(text, select=["DF202"], context=context).diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("copy", "kind"),
+    [
+        ("COPY id_rsa /root/.ssh/", "an SSH private key"),
+        ("COPY deploy-key /root/.ssh/id_ed25519", "an SSH private key"),
+        ("COPY .npmrc ./", "an npm credentials file"),
+        ("ADD .netrc /root/", "a .netrc"),
+        ("COPY certs/server.key certs/server.crt /etc/tls/", "a private key"),
+        ("COPY server-key.pem /etc/tls/", "a private key"),
+        ("COPY creds /root/.aws/credentials", "AWS credentials"),
+        ("COPY config.json /root/.docker/config.json", "Docker registry credentials"),
+        ("COPY gcp-service-account.json /app/", "a service account key"),
+        ("COPY .env.production /app/", "a dotenv file"),
+        ('COPY ["kubeconfig", "/root/.kube/"]', "a Kubernetes credentials file"),
+        ("COPY .ssh /root/.ssh", "an SSH directory"),
+    ],
+)
+def test_a_secret_by_its_name_or_where_it_lands(copy: str, kind: str) -> None:
+    (message,) = messages(f"FROM debian:12\nWORKDIR /app\n{copy}\n")
+    assert kind in message
+    assert "into the shipped image's layer; deleting it later does not take it out" in message
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "COPY id_rsa.pub /root/.ssh/",
+        "COPY signing.key /usr/share/keys/signing-key.pub",
+        "COPY .env.example /app/",
+        "COPY library-scripts/meta.env /usr/local/etc/",
+        "COPY ssh/config /root/.ssh/",
+        "COPY --from=build /root/.npmrc /tmp/",  # from a stage: its own finding there
+        "COPY ${KEY} /root/.ssh/",
+        "ADD https://example.com/id_rsa /tmp/",
+    ],
+)
+def test_left_alone(copy: str) -> None:
+    assert messages(f"FROM debian:12\n{copy}\n") == []
+
+
+def test_a_build_stage_secret_says_where_it_stays() -> None:
+    text = "FROM debian:12 AS build\nCOPY id_rsa /root/.ssh/\nFROM debian:12\nCOPY x /x\n"
+    (message,) = messages(text)
+    assert "a build stage's layer (in the build cache" in message
+
+
+def test_copy_dot_brings_the_context_secrets_not_excluded(tmp_path: Path) -> None:
+    (tmp_path / ".npmrc").write_text("//registry.npmjs.org/:_authToken=abc\n")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "id_rsa").write_text(PRIVATE)
+    (tmp_path / "deploy" / "id_rsa.pub").write_text("ssh-ed25519 AAAA\n")
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "release.key").write_text(PUBLIC)  # a public key, by its content
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "tls.key").write_text(PRIVATE)
+    (tmp_path / ".dockerignore").write_text("secrets/\n")
+    (message,) = messages("FROM node:20\nWORKDIR /app\nCOPY . .\n", tmp_path)
+    assert "an npm credentials file and an SSH private key (.npmrc, deploy/id_rsa)" in message
+    assert "add them to .dockerignore, or use `RUN --mount=type=secret" in message
+
+
+def test_the_context_clears_a_file_whose_content_holds_no_secret(tmp_path: Path) -> None:
+    (tmp_path / ".npmrc").write_text("registry=https://registry.npmjs.org/\n")
+    (tmp_path / "server.key").write_text(PRIVATE)
+    assert messages("FROM node:20\nCOPY .npmrc ./\n", tmp_path) == []
+    assert len(messages("FROM node:20\nCOPY server.key /etc/\n", tmp_path)) == 1
+
+
+def test_an_excluded_or_missing_file_is_not_sent(tmp_path: Path) -> None:
+    (tmp_path / "id_rsa").write_text(PRIVATE)
+    (tmp_path / ".dockerignore").write_text("id_rsa\n")
+    assert messages("FROM debian:12\nCOPY id_rsa /root/.ssh/\n", tmp_path) == []
+    assert messages("FROM debian:12\nCOPY .npmrc /root/\n", tmp_path) == []
+
+
+def test_a_symlink_in_a_copied_directory_is_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "id_rsa").symlink_to("/etc/hostname")
+    assert messages("FROM debian:12\nCOPY app /app\n", tmp_path) == []
