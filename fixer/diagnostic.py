@@ -115,14 +115,33 @@ NO_CHANGES = ImageChanges()
 
 
 @dataclass(frozen=True, slots=True)
+class BuildSecret:
+    """A secret the fixed file's build must be given: ``--secret id=ID,src=SOURCE`` (``source``
+    relative to the build context: the file the original copied in), or with ``ssh`` an agent
+    (``--ssh default``)."""
+
+    id: str
+    source: str | None = None
+    ssh: bool = False
+
+    @property
+    def flag(self) -> str:
+        if self.ssh:
+            return f"--ssh {self.id}"
+        return f"--secret id={self.id}" + (f",src={self.source}" if self.source else "")
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     """Edits that must apply together, sorted and non-overlapping. ``changes`` is what the fix
-    may change in the image, when it is not what its rule declares for every fix."""
+    may change in the image, when it is not what its rule declares for every fix; ``requires``:
+    the secrets the fixed file's build must now be given."""
 
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability
     changes: ImageChanges | None = None
+    requires: tuple[BuildSecret, ...] = ()
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.edits))
@@ -182,6 +201,12 @@ class Diagnostic:
     # input: to apply fixes, use fix()'s output.
     edits: tuple[TextEdit, ...] = ()
     changes: ImageChanges | None = None  # what the fix may change in the image (None: no fix)
+    requires: tuple[BuildSecret, ...] = ()  # what the fixed file's build must be given
+
+    @property
+    def build_flags(self) -> tuple[str, ...]:
+        """The build flags the fix makes necessary (``--secret id=npmrc,src=.npmrc``)."""
+        return tuple(secret.flag for secret in self.requires)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -294,4 +294,5 @@ def _diagnostic(source: Context, origin: Origin, violation: Violation, fixed: bo
         if fix
         else (),
         changes=(fix.changes or violation.rule.image_changes) if fix else None,
+        requires=fix.requires if fix else (),
     )

@@ -42,7 +42,7 @@ def render(template: str, tree: Dockerfile, **values: object) -> str:
     rendered = jinja_template.render(
         keyword=lambda name: name.upper() if upper else name.lower(), escape=tree.escape, **values
     )
-    text = rendered.replace("\n", _newline(tree))
+    text = rendered.replace("\n", newline(tree))
     parse(text)  # a template that renders to something BuildKit rejects is a bug: fail loudly
     return text
 
@@ -53,7 +53,8 @@ def _keywords_upper(tree: Dockerfile) -> bool:
     return cases[True] >= cases[False]
 
 
-def _newline(tree: Dockerfile) -> str:
+def newline(tree: Dockerfile) -> str:
+    """The line ending the file's instructions use (its first that ends a line), else ``\\n``."""
     for node in tree.instructions:
         if node.ends_line:
             return node.trailing_newline

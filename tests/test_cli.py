@@ -631,6 +631,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "edits": [keyword_edit(2)],
                     "applicability": "safe",
                     "fixed": True,
+                    "build_flags": [],
                 },
                 {
                     "code": "DF601",
@@ -644,6 +645,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "edits": [],
                     "applicability": None,
                     "fixed": False,
+                    "build_flags": [],
                 },
             ],
             "diff": (
@@ -682,6 +684,7 @@ def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
         "edits": [keyword_edit(2)],
         "applicability": "unsafe",
         "fixed": unsafe,
+        "build_flags": [],
     }
 
 

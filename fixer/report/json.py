@@ -7,13 +7,14 @@
                                  "fix_title": "Replace `ADD` with `COPY`", "applicability": "safe",
                                  "edits": [{"line": 3, "column": 1, "end_line": 3, "end_column": 4,
                                             "content": "COPY"}],
-                                 "fixed": true}],
+                                 "fixed": true, "build_flags": []}],
                 "diff": "--- a/Dockerfile\\n..."}]}
 
 ``error`` is ``{"line", "column", "message"}`` (line and column may be null); ``applicability`` is
-``safe``, ``unsafe``, ``display`` or null (no fix); ``fixed`` means the
-fix is applied by ``--write`` (or was, in that mode); ``diff`` is present with ``--diff`` and
-``output`` (the fixed text) with ``- --write``.
+``safe``, ``unsafe``, ``display`` or null (no fix); ``fixed`` means the fix is applied by
+``--write`` (or was, in that mode); ``build_flags`` are what the fixed file's build must be given
+(``--secret id=npmrc,src=.npmrc``: a secret the file no longer copies in); ``diff`` is present with
+``--diff`` and ``output`` (the fixed text) with ``- --write``.
 """
 
 from __future__ import annotations
@@ -84,4 +85,5 @@ def diagnostic_entry(diagnostic: Diagnostic) -> dict[str, Any]:
         ],
         "applicability": applicability.label if applicability is not None else None,
         "fixed": diagnostic.fixed,
+        "build_flags": list(diagnostic.build_flags),
     }

@@ -20,6 +20,9 @@ def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
     if diagnostic.fix_title and not diagnostic.fixed:
         kind = "unsafe fix" if diagnostic.applicability is Applicability.UNSAFE else "fix"
         line += f" ({kind}: {diagnostic.fix_title})"
+    if diagnostic.build_flags:
+        needs = "the build now needs" if diagnostic.fixed else "its build would need"
+        line += f"; {needs} {' '.join(diagnostic.build_flags)}"
     return line
 
 

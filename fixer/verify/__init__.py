@@ -104,7 +104,7 @@ def verify(
     with tempfile.TemporaryDirectory(prefix="dfix-verify-") as scratch:
         work = Path(scratch)
         mounts = [fields for text in (original, fixed) for fields in _mounts(text)]
-        secrets = _dummy_secrets(work, _mount_ids(mounts, "secret"))
+        secrets = {**_dummy_secrets(work, _mount_ids(mounts, "secret")), **_given_secrets(context, fixes)}
         ssh = _dummy_ssh_keys(work, _mount_ids(mounts, "ssh")) if shutil.which("ssh-keygen") else {}
         built: dict[str, _Built | BuildError] = {}
         for label, text in (("original", original), ("fixed", fixed)):
@@ -220,6 +220,17 @@ def _dummy_secrets(work: Path, ids: Sequence[str]) -> dict[str, Path]:
         path.write_text(f"dfix-verify-dummy-secret-{secret}\n")
         found[secret] = path
     return found
+
+
+def _given_secrets(context: Path, fixes: Sequence[Diagnostic]) -> dict[str, Path]:
+    """The secrets the applied fixes say the build needs, from the files of the build context
+    the original copied in (a fix that moved ``.npmrc`` to a secret mount builds with it)."""
+    return {
+        secret.id: context / secret.source
+        for fix in fixes
+        for secret in fix.requires
+        if secret.source is not None and not secret.ssh
+    }
 
 
 def _dummy_ssh_keys(work: Path, ids: Sequence[str]) -> dict[str, Path]:
