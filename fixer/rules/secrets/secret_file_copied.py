@@ -8,8 +8,10 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from fixer.rules._base import Context, Located, Rule, Violation
+from fixer.diagnostic import ImageChanges
+from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules.secrets._files import SecretFile, content_says, secret_kind
+from fixer.rules.secrets._mount import mount_fix
 from fixer.rules.users._stage_user import chain, shipped_stage
 
 if TYPE_CHECKING:
@@ -55,8 +57,17 @@ class SecretFileCopied(Rule):
     secret file that `COPY . .` brings along: add it to `.dockerignore`.
 
     ## Fix safety
-    No fix yet: the build's caller must then pass the secret (`--secret`, `--ssh`), which the
-    Dockerfile alone cannot say.
+    Unsafe, and offered for the pattern copy → use → delete within one stage: the COPY goes,
+    every RUN from it to the one that deletes the file gets `--mount=type=secret,id=…,target=…`
+    at the path the file was copied to, the deletion goes, and `# syntax=docker/dockerfile:1`
+    is added when the file names no syntax. The build must then be given the file
+    (`--secret id=npmrc,src=.npmrc`): the message and the JSON's `build_flags` say so, and
+    `dfix verify` builds with it. Reported without a fix: a file never deleted (the image may
+    need it when it runs), a COPY with `--chown`/`--chmod` or several sources, an `ADD`, RUNs
+    as another user than root (a secret mount is root's, mode 0400), a deletion that is not
+    a command of its own in an `&&` list, and a COPY or ADD in between that could write the
+    same path. `dfix verify` shows the layer that is gone and the secret in no layer of the
+    fixed image, and nothing else; the directory the COPY created may be missing.
 
     ## References
     - Docker's documentation: build secrets; CIS Docker Benchmark 4.10
@@ -65,6 +76,9 @@ class SecretFileCopied(Rule):
     code = "DF202"
     name = "secret-file-copied"
     summary = "A secret file copied into an image layer"
+    fix_title = "Give the secret to the RUNs that use it as a secret mount"
+    fix_availability = FixAvailability.SOMETIMES
+    image_changes = ImageChanges(layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         shipped = shipped_stage(ctx)
@@ -77,9 +91,11 @@ class SecretFileCopied(Rule):
             found = list(_secrets(ctx, located, context, ignored))
             if found:
                 stage = ctx.model.stage_of(located.offset)
-                yield self.violation(
-                    located.keyword_start, located.content_end, _message(located, found, stage, ships)
-                )
+                message = _message(located, found, stage, ships)
+                fix = None
+                if len(found) == 1 and not found[0].brought_along and len(node.value) == 2:
+                    fix = mount_fix(ctx, located, node.value[0], _landing(ctx, located, node.value[0]))
+                yield self.violation(located.keyword_start, located.content_end, message, fix)
 
 
 def _context(ctx: Context) -> tuple[BuildContext | None, DockerIgnore | None]:
@@ -95,15 +111,11 @@ def _context(ctx: Context) -> tuple[BuildContext | None, DockerIgnore | None]:
 def _secrets(
     ctx: Context, located: Located, context: BuildContext | None, ignored: DockerIgnore | None
 ) -> Iterator[SecretFile]:
-    *sources, destination = located.node.buildkit.value or ("",)
-    workdir = ctx.model.state_at(located.offset).workdir or "/"
-    into_directory = destination.endswith("/") or len(sources) > 1
+    sources = located.node.buildkit.value[:-1]
     for source in sources:
         if "$" in source or source.startswith("<<") or "://" in source:
             continue
-        landing = posixpath.join(workdir, destination)
-        if into_directory:
-            landing = posixpath.join(landing, posixpath.basename(source.rstrip("/")))
+        landing = _landing(ctx, located, source)
         kind = secret_kind(source, landing)
         if context is None or ignored is None:
             if kind is not None:
@@ -120,6 +132,15 @@ def _secrets(
                 name_kind = secret_kind(entry.path, landing) or kind
                 if content_says(context.root / entry.path, name_kind):
                     yield SecretFile(entry.path, name_kind)
+
+
+def _landing(ctx: Context, located: Located, source: str) -> str:
+    """Where the COPY/ADD puts ``source``: absolute, the stage's WORKDIR applied."""
+    *sources, destination = located.node.buildkit.value
+    target = posixpath.join(ctx.model.state_at(located.offset).workdir or "/", destination)
+    if destination.endswith("/") or len(sources) > 1:
+        target = posixpath.join(target, posixpath.basename(source.rstrip("/")))
+    return posixpath.normpath(target)
 
 
 def _inside(root: Path, directory: str, ignored: DockerIgnore) -> Iterator[SecretFile]:

@@ -96,3 +96,80 @@ def test_a_symlink_in_a_copied_directory_is_not_followed(tmp_path: Path) -> None
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "id_rsa").symlink_to("/etc/hostname")
     assert messages("FROM debian:12\nCOPY app /app\n", tmp_path) == []
+
+
+NPMRC = "//registry.npmjs.org/:_authToken=abc\n"
+
+
+def fix_in(tmp_path: Path, text: str, **files: str) -> fixer.FixResult:
+    for name, content in {".npmrc": NPMRC, **files}.items():
+        (tmp_path / name).write_text(content)
+    return fixer.fix(text, unsafe=True, select=["DF202"], context=tmp_path)
+
+
+def test_copy_use_delete_becomes_a_secret_mount(tmp_path: Path) -> None:
+    text = (
+        "FROM node:20\nWORKDIR /app\nCOPY .npmrc /root/.npmrc\nCOPY package*.json ./\n"
+        "RUN npm ci \\\n    && rm -f /root/.npmrc\nCOPY . .\n"
+    )
+    result = fix_in(tmp_path, text)
+    assert result.output == (
+        "# syntax=docker/dockerfile:1\nFROM node:20\nWORKDIR /app\nCOPY package*.json ./\n"
+        "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\nCOPY . .\n"
+    )
+    moved, copied_again = result.diagnostics  # `COPY . .` still brings .npmrc along
+    assert moved.fixed and moved.build_flags == ("--secret id=npmrc,src=.npmrc",)
+    assert moved.changes is not None and moved.changes.secrets == ("/root/.npmrc",)
+    assert not copied_again.fixed and "add them to .dockerignore" in copied_again.message
+    assert fixer.fix(text, select=["DF202"], context=tmp_path).output == text  # unsafe
+
+
+def test_every_run_until_the_deletion_gets_the_mount(tmp_path: Path) -> None:
+    text = (
+        "# syntax=docker/dockerfile:1.7\nFROM debian:12\r\nCOPY .npmrc ./\r\nRUN a\r\n"
+        "RUN rm .npmrc && b\r\nRUN c\r\n"
+    )
+    mount = "--mount=type=secret,id=npmrc,target=/.npmrc"
+    assert fix_in(tmp_path, text).output == (
+        f"# syntax=docker/dockerfile:1.7\nFROM debian:12\r\nRUN {mount} a\r\nRUN {mount} b\r\nRUN c\r\n"
+    )
+
+
+def test_a_run_that_only_deletes_it_goes(tmp_path: Path) -> None:
+    text = "FROM debian:12\nCOPY .npmrc /root/\nRUN npm ci\nRUN rm -rf /root/.npmrc\n"
+    mount = "--mount=type=secret,id=npmrc,target=/root/.npmrc"
+    assert (
+        fix_in(tmp_path, text).output == f"# syntax=docker/dockerfile:1\nFROM debian:12\nRUN {mount} npm ci\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian:12\nCOPY .npmrc /root/\nRUN npm ci\n",  # never deleted: the image may need it
+        "FROM debian:12\nCOPY --chown=app .npmrc /home/app/\nRUN npm ci && rm /home/app/.npmrc\n",
+        "FROM debian:12\nADD .npmrc /root/\nRUN npm ci && rm /root/.npmrc\n",
+        "FROM debian:12\nUSER node\nCOPY .npmrc /tmp/\nRUN npm ci && rm /tmp/.npmrc\n",  # a mount is root's
+        # `src`'s contents land in /app: it may hold an .npmrc of its own
+        "FROM debian:12\nCOPY .npmrc /app/\nCOPY *.json /app/\nCOPY src /app/\nRUN a && rm /app/.npmrc\n",
+        "FROM debian:12\nCOPY .npmrc /root/\nRUN npm ci; rm /root/.npmrc\n",  # not an && list
+        "FROM debian:12\nCOPY .npmrc /root/\nRUN npm ci && rm /root/.npmrc /tmp/x\n",
+        "FROM debian:12\nCOPY .npmrc /root/\nRUN npm ci && if true; then rm /root/.npmrc; fi\n",
+        "FROM debian:12\nCOPY .npmrc /root/\nFROM debian:12\nRUN rm /root/.npmrc\n",  # another stage
+        "FROM debian:12\nWORKDIR /app\nCOPY .npmrc ./\nRUN cd /x && rm .npmrc\n",  # another .npmrc
+    ],
+)
+def test_reported_without_a_fix(tmp_path: Path, text: str) -> None:
+    result = fix_in(tmp_path, text)
+    assert result.output == text
+    (diagnostic,) = result.diagnostics
+    assert not diagnostic.fixed
+
+
+def test_the_command_before_the_deletion_keeps_its_redirection(tmp_path: Path) -> None:
+    """Found by the build oracle: the command's span ends before its `> file`."""
+    text = (
+        "FROM debian:12\nCOPY .npmrc /root/\nRUN sha256sum /root/.npmrc > /sum \\\n    && rm /root/.npmrc\n"
+    )
+    mount = "--mount=type=secret,id=npmrc,target=/root/.npmrc"
+    assert fix_in(tmp_path, text).output.endswith(f"RUN {mount} sha256sum /root/.npmrc > /sum\n")
