@@ -44,6 +44,11 @@ COVERED: Final = {
     "RunChpasswd": ("DF305",),  # CKV2_DOCKER_17
     "AddExists": ("DF601",),  # CKV_DOCKER_4
     "UpdateNotAlone": ("DF110",),  # CKV_DOCKER_5
+    "ExposePort22": ("DF605",),  # CKV_DOCKER_1
+    "ReferenceLatestTag": ("DF404",),  # CKV_DOCKER_7
+    "MaintainerExists": ("DF405",),  # CKV_DOCKER_6
+    "WorkdirIsAbsolute": ("DF503",),  # CKV_DOCKER_10
+    "AliasIsUnique": ("DF504",),  # CKV_DOCKER_11
     **dict.fromkeys(
         (
             "RunUnsafeCurl", "RunUnsafeWget", "RunPipTrustedHost", "EnvPipTrustedHost",

@@ -216,12 +216,12 @@ def test_default_path_is_the_current_directory(dfix: Runner, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     "data",
     [
-        pytest.param(b"FROM a\r\nRUN b\r\n", id="crlf"),
-        pytest.param(b"\xef\xbb\xbfFROM a\n", id="bom"),
-        pytest.param(b"FROM a", id="no-final-newline"),
-        pytest.param(b"\xef\xbb\xbfFROM a\r\nRUN b\nCMD c", id="bom-mixed-endings-no-final-newline"),
-        pytest.param(b"FROM a\nRUN <<EOF\r\n  x\r\nEOF\r\n", id="heredoc-crlf"),
-        pytest.param("FROM a\nLABEL x=\u00e9\U0001f433\n".encode(), id="non-ascii"),
+        pytest.param(b"FROM a:1\r\nRUN b\r\n", id="crlf"),
+        pytest.param(b"\xef\xbb\xbfFROM a:1\n", id="bom"),
+        pytest.param(b"FROM a:1", id="no-final-newline"),
+        pytest.param(b"\xef\xbb\xbfFROM a:1\r\nRUN b\nCMD c", id="bom-mixed-endings-no-final-newline"),
+        pytest.param(b"FROM a:1\nRUN <<EOF\r\n  x\r\nEOF\r\n", id="heredoc-crlf"),
+        pytest.param("FROM a:1\nLABEL x=\u00e9\U0001f433\n".encode(), id="non-ascii"),
     ],
 )
 def test_stdin_write_echoes_unchanged_input_byte_exact(dfix: Runner, data: bytes) -> None:
@@ -236,7 +236,7 @@ def test_stdin_without_write_prints_nothing_for_clean_input(dfix: Runner, mode: 
 
 
 def test_crlf_file_untouched_by_write(dfix: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"\xef\xbb\xbfFROM a\r\nRUN b \\\r\n  c\r\n")
+    path = write(tmp_path, "Dockerfile", b"\xef\xbb\xbfFROM a:1\r\nRUN b \\\r\n  c\r\n")
     before = snapshot(path)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout) == (0, b"")
@@ -247,8 +247,8 @@ def test_crlf_file_untouched_by_write(dfix: Runner, tmp_path: Path) -> None:
 
 HEREDOC_ERROR = r"\d+:\d+: .*heredoc"
 BAD_INPUTS = {
-    "binary": ("bin.Dockerfile", b"FROM a\n\x00\x01\x02", "bin.Dockerfile:2:1: binary file (NUL byte)"),
-    "invalid-utf8": ("x.Dockerfile", b"FROM a\nRUN \xff\n", "x.Dockerfile:2:5: invalid UTF-8 (byte 0xff)"),
+    "binary": ("bin.Dockerfile", b"FROM a:1\n\x00\x01\x02", "bin.Dockerfile:2:1: binary file (NUL byte)"),
+    "invalid-utf8": ("x.Dockerfile", b"FROM a:1\nRUN \xff\n", "x.Dockerfile:2:5: invalid UTF-8 (byte 0xff)"),
     "unterminated-heredoc": ("Dockerfile", b"RUN <<EOF\nx\n", "Dockerfile:" + HEREDOC_ERROR),
     "too-large": ("big.Dockerfile", b"#" * (MAX_BYTES + 1), "big.Dockerfile: file too large (limit 1 MiB)"),
 }
@@ -321,13 +321,13 @@ def test_unreadable_file(dfix: Runner, tmp_path: Path) -> None:
 @pytest.mark.parametrize("filename", [None, "app/Dockerfile"])
 def test_stdin_errors_name_the_input(dfix: Runner, filename: str | None) -> None:
     args = ["--stdin-filename", filename] if filename else []
-    result = dfix("-", "--write", *args, stdin=b"FROM a\nRUN <<EOF\nx\n")
+    result = dfix("-", "--write", *args, stdin=b"FROM a:1\nRUN <<EOF\nx\n")
     assert (result.code, result.stdout) == (2, b"")
     assert re.fullmatch(re.escape(filename or "-") + ":" + HEREDOC_ERROR, result.messages[0])
 
 
 def test_stdin_decode_error(dfix: Runner) -> None:
-    result = dfix("-", "--stdin-filename", "Dockerfile", stdin=b"FROM a\nRUN \xe9t\xe9\n")
+    result = dfix("-", "--stdin-filename", "Dockerfile", stdin=b"FROM a:1\nRUN \xe9t\xe9\n")
     assert (result.code, result.stdout) == (2, b"")
     assert result.messages[0] == "Dockerfile:2:5: invalid UTF-8 (byte 0xe9)"
 
@@ -362,7 +362,7 @@ def test_discovery_honours_gitignore(dfix: Runner, tmp_path: Path) -> None:
 
 
 def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None:
-    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + UNSAFE + NO_FIX))
+    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE + UNSAFE + NO_FIX))
     result = dfix("Dockerfile", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
     assert result.messages == [
@@ -376,7 +376,7 @@ def test_report_lists_findings_and_exits_1(dfix: Runner, tmp_path: Path) -> None
 
 
 def test_check_exits_1_when_a_file_would_change(dfix: Runner, tmp_path: Path) -> None:
-    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX))
+    before = snapshot(write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE + NO_FIX))
     write(tmp_path, "clean.Dockerfile", CLEAN)
     result = dfix("--check", ".", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
@@ -385,7 +385,7 @@ def test_check_exits_1_when_a_file_would_change(dfix: Runner, tmp_path: Path) ->
 
 
 def test_check_ignores_findings_without_a_fix(dfix: Runner, tmp_path: Path) -> None:
-    write(tmp_path, "Dockerfile", b"FROM a\n" + NO_FIX)
+    write(tmp_path, "Dockerfile", b"FROM a:1\n" + NO_FIX)
     result = dfix("--check", "Dockerfile", cwd=tmp_path)
     assert (result.code, result.messages) == (0, ["Nothing to fix in 1 file."])
 
@@ -395,7 +395,7 @@ def test_diff_keeps_line_endings_and_marks_no_final_newline(
     dfix: Runner, tmp_path: Path, mode: list[str]
 ) -> None:
     before = snapshot(
-        write_with_sources(tmp_path, "Dockerfile", b"FROM a\r\nADD app.py /app/\r\nRUN b\r\nADD c.txt /c")
+        write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\r\nADD app.py /app/\r\nRUN b\r\nADD c.txt /c")
     )
     result = dfix(*mode, "Dockerfile", cwd=tmp_path)
     assert result.code == 1
@@ -403,7 +403,7 @@ def test_diff_keeps_line_endings_and_marks_no_final_newline(
         b"--- a/Dockerfile\n"
         b"+++ b/Dockerfile\n"
         b"@@ -1,4 +1,4 @@\n"
-        b" FROM a\r\n"
+        b" FROM a:1\r\n"
         b"-ADD app.py /app/\r\n"
         b"+COPY app.py /app/\r\n"
         b" RUN b\r\n"
@@ -420,18 +420,18 @@ def test_diff_applies_with_patch(dfix: Runner, tmp_path: Path) -> None:
     patch = shutil.which("patch")
     if patch is None:
         pytest.skip("no patch(1) on PATH")
-    original = b"\xef\xbb\xbfADD a.txt /x\r\nFROM a\r\nRUN b\n\nadd c.txt /c"
+    original = b"\xef\xbb\xbfADD a.txt /x\r\nFROM a:1\r\nRUN b\n\nadd c.txt /c"
     write_with_sources(tmp_path, "Dockerfile", original)
     diff = dfix("--diff", "Dockerfile", cwd=tmp_path).stdout
     subprocess.run([patch, "-p1", "--binary"], input=diff, cwd=tmp_path, check=True, capture_output=True)
     assert (
         tmp_path / "Dockerfile"
-    ).read_bytes() == b"\xef\xbb\xbfCOPY a.txt /x\r\nFROM a\r\nRUN b\n\ncopy c.txt /c"
+    ).read_bytes() == b"\xef\xbb\xbfCOPY a.txt /x\r\nFROM a:1\r\nRUN b\n\ncopy c.txt /c"
 
 
 def test_write_applies_fixes_keeping_bytes_and_mode(dfix: Runner, tmp_path: Path) -> None:
     path = write_with_sources(
-        tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nFROM a\r\nADD app.py /app/\r\nRUN b"
+        tmp_path, "Dockerfile", b"\xef\xbb\xbf# c\r\nFROM a:1\r\nADD app.py /app/\r\nRUN b"
     )
     path.chmod(0o751)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
@@ -440,7 +440,7 @@ def test_write_applies_fixes_keeping_bytes_and_mode(dfix: Runner, tmp_path: Path
         b"",
         ["Fixed 1 issue in 1 file; 0 remaining."],
     )
-    assert path.read_bytes() == b"\xef\xbb\xbf# c\r\nFROM a\r\nCOPY app.py /app/\r\nRUN b"
+    assert path.read_bytes() == b"\xef\xbb\xbf# c\r\nFROM a:1\r\nCOPY app.py /app/\r\nRUN b"
     assert path.stat().st_mode & 0o7777 == 0o751
     assert dfix("--check", "Dockerfile", cwd=tmp_path).code == 0
 
@@ -470,46 +470,46 @@ def test_write_on_crlf_file_changes_only_what_the_fixes_name(dfix: Runner, tmp_p
 
 
 def test_write_exits_1_when_findings_remain(dfix: Runner, tmp_path: Path) -> None:
-    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE + NO_FIX)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 1
     assert result.messages == [finding("Dockerfile", 3), "Fixed 1 issue in 1 file; 1 remaining."]
-    assert path.read_bytes() == b"FROM a\n" + SAFE_FIXED + NO_FIX
+    assert path.read_bytes() == b"FROM a:1\n" + SAFE_FIXED + NO_FIX
 
 
 def test_write_processes_the_other_files_when_one_fails(dfix: Runner, tmp_path: Path) -> None:
-    bad = snapshot(write_with_sources(tmp_path, "bad.Dockerfile", b"FROM a\n" + SAFE + b"RUN <<EOF\n"))
-    good = write(tmp_path, "good.Dockerfile", b"FROM a\n" + SAFE)
+    bad = snapshot(write_with_sources(tmp_path, "bad.Dockerfile", b"FROM a:1\n" + SAFE + b"RUN <<EOF\n"))
+    good = write(tmp_path, "good.Dockerfile", b"FROM a:1\n" + SAFE)
     result = dfix("--write", "bad.Dockerfile", "good.Dockerfile", cwd=tmp_path)
     assert result.code == 2
     assert re.fullmatch("bad.Dockerfile:" + HEREDOC_ERROR, result.messages[0])
     assert snapshot(tmp_path / "bad.Dockerfile") == bad
-    assert good.read_bytes() == b"FROM a\n" + SAFE_FIXED
+    assert good.read_bytes() == b"FROM a:1\n" + SAFE_FIXED
 
 
 def test_stdin_write_prints_the_fixed_text(dfix: Runner, tmp_path: Path) -> None:
     # The sources are beside the Dockerfile the stdin filename names, but only stdin is read.
     path = write_with_sources(tmp_path, "Dockerfile", CLEAN)
-    text = b"FROM a\r\nADD app.py /app/\r\nAD\\\r\nD a.txt /x"
+    text = b"FROM a:1\r\nADD app.py /app/\r\nAD\\\r\nD a.txt /x"
     result = dfix("-", "--write", "--stdin-filename", "Dockerfile", stdin=text, cwd=tmp_path)
-    assert (result.code, result.stdout) == (1, b"FROM a\r\nCOPY app.py /app/\r\nAD\\\r\nD a.txt /x")
+    assert (result.code, result.stdout) == (1, b"FROM a:1\r\nCOPY app.py /app/\r\nAD\\\r\nD a.txt /x")
     assert result.messages[0] == finding("Dockerfile", 3)
     assert path.read_bytes() == CLEAN
 
 
 def test_stdin_diff_uses_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
     write_with_sources(tmp_path, "svc/Dockerfile", CLEAN)
-    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a\n" + SAFE, cwd=tmp_path)
+    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a:1\n" + SAFE, cwd=tmp_path)
     assert result.code == 1
     assert result.stdout.startswith(b"--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
     assert result.messages[0] == finding("svc/Dockerfile", 2, fixed=True)
 
 
 def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
-    path = write(tmp_path, "Dockerfile", b"FROM a\n" + UNSAFE)
+    path = write(tmp_path, "Dockerfile", b"FROM a:1\n" + UNSAFE)
     assert dfix("--check", "Dockerfile", cwd=tmp_path).code == 0
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
-    assert (result.code, path.read_bytes()) == (1, b"FROM a\n" + UNSAFE)
+    assert (result.code, path.read_bytes()) == (1, b"FROM a:1\n" + UNSAFE)
     assert result.messages == [
         finding("Dockerfile", 2, unsafe=True),
         "Fixed 0 issues in 0 files; 1 remaining.",
@@ -521,7 +521,7 @@ def test_unsafe_fixes(dfix: Runner, tmp_path: Path) -> None:
         [finding("Dockerfile", 2, fixed=True), "Would fix 1 issue in 1 file."],
     )
     result = dfix("--write", "--unsafe-fixes", "Dockerfile", cwd=tmp_path)
-    assert (result.code, path.read_bytes()) == (0, b"FROM a\n" + UNSAFE_FIXED)
+    assert (result.code, path.read_bytes()) == (0, b"FROM a:1\n" + UNSAFE_FIXED)
 
 
 @pytest.mark.parametrize(
@@ -541,7 +541,7 @@ def test_df601_safety_comes_from_the_build_context(
     # --stdin-filename's) shows app.py a plain file; no fix at all when app.py is a tar by content
     # (ADD unpacks it, whatever its name); unsafe when app.py is missing or on stdin without a name,
     # even with app.py in the working directory.
-    text = b"FROM a\n" + SAFE
+    text = b"FROM a:1\n" + SAFE
     path = write(tmp_path, "Dockerfile", text)
     if app_py is not None:
         write(tmp_path, "app.py", app_py)
@@ -566,7 +566,7 @@ def test_df601_safety_comes_from_the_build_context(
     ]:
         stdout = run(*args).stdout
         output = stdout if stdin is not None else path.read_bytes()
-        assert output == (b"FROM a\n" + SAFE_FIXED if fixed else text)
+        assert output == (b"FROM a:1\n" + SAFE_FIXED if fixed else text)
         path.write_bytes(text)
 
 
@@ -595,17 +595,17 @@ def test_select_and_ignore_reach_the_rules(
 ) -> None:
     write_with_sources(tmp_path, "Dockerfile", CLEAN)
     stdin = ["-", "--stdin-filename", "Dockerfile"]
-    text = b"FROM a\n" + SAFE + UNSAFE + NO_FIX
+    text = b"FROM a:1\n" + SAFE + UNSAFE + NO_FIX
     result = dfix(*stdin, "--format", "json", *args, stdin=text, cwd=tmp_path)
     assert [d["code"] for d in result.json()["files"][0]["diagnostics"]] == ["DF601"] * 3 * found
     result = dfix(*stdin, "--write", *args, stdin=text, cwd=tmp_path)
     assert (result.code, result.stdout) == (
-        (1, b"FROM a\n" + SAFE_FIXED + UNSAFE + NO_FIX) if found else (0, text)
+        (1, b"FROM a:1\n" + SAFE_FIXED + UNSAFE + NO_FIX) if found else (0, text)
     )
 
 
 def test_json_document(dfix: Runner, tmp_path: Path) -> None:
-    write_with_sources(tmp_path, "Dockerfile", b"FROM a\n" + SAFE + NO_FIX)
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE + NO_FIX)
     write(tmp_path, "bin.Dockerfile", b"\x00")
     result = dfix("--format", "json", "--diff", "Dockerfile", "bin.Dockerfile", cwd=tmp_path)
     assert result.code == 2
@@ -650,7 +650,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
             ],
             "diff": (
                 "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,4 +1,4 @@\n"
-                " FROM a\n-ADD app.py /app/\n+COPY app.py /app/\n AD\\\n D a.txt /x\n"
+                " FROM a:1\n-ADD app.py /app/\n+COPY app.py /app/\n AD\\\n D a.txt /x\n"
             ),
         },
         {
@@ -666,11 +666,11 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
 @pytest.mark.parametrize("unsafe", [False, True])
 def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
     args = ["--unsafe-fixes"] if unsafe else []
-    result = dfix("-", "--write", "--format", "json", *args, stdin=b"FROM a\n" + UNSAFE)
+    result = dfix("-", "--write", "--format", "json", *args, stdin=b"FROM a:1\n" + UNSAFE)
     (entry,) = result.json()["files"]
     (diagnostic,) = entry["diagnostics"]
     assert (result.code, entry["changed"], entry["output"]) == (
-        (0, True, "FROM a\nCOPY src /x\n") if unsafe else (1, False, "FROM a\nADD src /x\n")
+        (0, True, "FROM a:1\nCOPY src /x\n") if unsafe else (1, False, "FROM a:1\nADD src /x\n")
     )
     assert diagnostic == {
         "code": "DF601",
@@ -737,9 +737,9 @@ def test_flags_only_argv_matches_typer(dfix: Runner, tmp_path: Path, args: list[
     results: list[Result | bytes] = []
     for parser, extra in [("own", []), ("typer", ["--format", "text"])]:
         write_with_sources(
-            tmp_path / parser, "Dockerfile", b"FROM a\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n")
+            tmp_path / parser, "Dockerfile", b"FROM a:1\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n")
         )
-        results.append(dfix(*args, *extra, stdin=b"FROM a\n" + SAFE + UNSAFE, cwd=tmp_path / parser))
+        results.append(dfix(*args, *extra, stdin=b"FROM a:1\n" + SAFE + UNSAFE, cwd=tmp_path / parser))
         results.append((tmp_path / parser / "Dockerfile").read_bytes())
     assert results[0] == results[2]
     assert results[1] == results[3]
@@ -879,7 +879,7 @@ def test_help_lists_the_subcommands(dfix: Runner) -> None:
 
 def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None:
     # A directory named like a subcommand is reached as ./rules, or after another argument.
-    write_with_sources(tmp_path, "rules/Dockerfile", b"FROM a\n" + SAFE)
+    write_with_sources(tmp_path, "rules/Dockerfile", b"FROM a:1\n" + SAFE)
     result = dfix("./rules", cwd=tmp_path)
     assert (result.code, result.messages[0]) == (1, finding("rules/Dockerfile", 2, fixed=True))
     assert dfix("--check", "rules", cwd=tmp_path).code == 1
@@ -892,15 +892,15 @@ def test_subcommand_only_as_first_argument(dfix: Runner, tmp_path: Path) -> None
 def test_config_file_selects_and_promotes(dfix: Runner, tmp_path: Path) -> None:
     config = b"[tool.dfix]\nextend-safe-fixes = ['DF601']\nextend-ignore = ['DF3']\n"
     write(tmp_path, "pyproject.toml", config)
-    path = write(tmp_path, "sub/Dockerfile", b"FROM x\n" + UNSAFE)
+    path = write(tmp_path, "sub/Dockerfile", b"FROM x:1\n" + UNSAFE)
     result = dfix("--write", "sub/Dockerfile", cwd=tmp_path)
     assert result.code == 0, result.stderr
-    assert path.read_bytes() == b"FROM x\n" + UNSAFE_FIXED
+    assert path.read_bytes() == b"FROM x:1\n" + UNSAFE_FIXED
 
 
 def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> None:
     write(tmp_path, ".dfix.toml", b"ignore = ['add-local-source', 'DF3']\n")
-    write_with_sources(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    write_with_sources(tmp_path, "Dockerfile", b"FROM x:1\n" + SAFE)
     assert dfix("Dockerfile", cwd=tmp_path).code == 0
     # --ignore adds to the file's list; --select replaces the file's select but not its ignore.
     assert dfix("--select", "DF6", "Dockerfile", cwd=tmp_path).code == 0
@@ -909,14 +909,14 @@ def test_config_ignore_and_cli_select_override(dfix: Runner, tmp_path: Path) -> 
 def test_config_for_stdin_comes_from_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
     write(tmp_path, "app/.dfix.toml", b"unsafe-fixes = true\nextend-ignore = ['DF3']\n")
     result = dfix(
-        "--write", "--stdin-filename", "app/Dockerfile", "-", stdin=b"FROM x\n" + UNSAFE, cwd=tmp_path
+        "--write", "--stdin-filename", "app/Dockerfile", "-", stdin=b"FROM x:1\n" + UNSAFE, cwd=tmp_path
     )
-    assert (result.code, result.stdout) == (0, b"FROM x\n" + UNSAFE_FIXED)
+    assert (result.code, result.stdout) == (0, b"FROM x:1\n" + UNSAFE_FIXED)
 
 
 def test_bad_config_is_exit_2_naming_the_file(dfix: Runner, tmp_path: Path) -> None:
     write(tmp_path, ".dfix.toml", b"selekt = ['DF6']\n")
-    path = write_with_sources(tmp_path, "Dockerfile", b"FROM x\n" + SAFE)
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM x:1\n" + SAFE)
     before = snapshot(path)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 2
@@ -959,8 +959,8 @@ def test_context_names_the_build_context_when_it_is_not_the_dockerfiles_director
 ) -> None:
     """`docker build -f docker/Dockerfile .`: the sources are next to the context, not the file."""
     write(tmp_path, "app.py", b"print('plain')\n")
-    path = write(tmp_path, "docker/Dockerfile", b"FROM a\n" + SAFE)
+    path = write(tmp_path, "docker/Dockerfile", b"FROM a:1\n" + SAFE)
     assert dfix("--write", "docker/Dockerfile", cwd=tmp_path).code == 1  # unsafe: no app.py there
-    assert path.read_bytes() == b"FROM a\n" + SAFE
+    assert path.read_bytes() == b"FROM a:1\n" + SAFE
     assert dfix("--write", "--context", ".", "docker/Dockerfile", cwd=tmp_path).code == 0
-    assert path.read_bytes() == b"FROM a\n" + SAFE_FIXED
+    assert path.read_bytes() == b"FROM a:1\n" + SAFE_FIXED

@@ -17,14 +17,21 @@ from collections.abc import Iterable
 
 from fixer.rules._base import Rule
 from fixer.rules.exposure.add_local_source import AddLocalSource
+from fixer.rules.exposure.docker_socket import DockerSocket
 from fixer.rules.exposure.package_verification_disabled import PackageVerificationDisabled
 from fixer.rules.exposure.pipe_without_pipefail import PipeWithoutPipefail
+from fixer.rules.exposure.remote_script_piped_to_shell import RemoteScriptPipedToShell
+from fixer.rules.exposure.ssh_server import SshServer
 from fixer.rules.exposure.tls_verification_disabled import TlsVerificationDisabled
+from fixer.rules.images.latest_tag import LatestTag
+from fixer.rules.images.maintainer_deprecated import MaintainerDeprecated
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
 from fixer.rules.images.untrusted_registry import UntrustedRegistry
 from fixer.rules.layers.consecutive_runs import ConsecutiveRuns
+from fixer.rules.layers.duplicate_stage_name import DuplicateStageName
 from fixer.rules.layers.packages_removed_in_later_run import PackagesRemovedInLaterRun
+from fixer.rules.layers.relative_workdir import RelativeWorkdir
 from fixer.rules.packages.apk_add_without_no_cache import ApkAddWithoutNoCache
 from fixer.rules.packages.apt_get_install_recommends import AptGetInstallRecommends
 from fixer.rules.packages.apt_get_update_alone import AptGetUpdateAlone
@@ -62,12 +69,19 @@ RULES: tuple[type[Rule], ...] = (
     UnpinnedImage,
     PinnedTagMoved,
     UntrustedRegistry,
+    LatestTag,
+    MaintainerDeprecated,
     PackagesRemovedInLaterRun,
     ConsecutiveRuns,
+    RelativeWorkdir,
+    DuplicateStageName,
     AddLocalSource,
     PipeWithoutPipefail,
     TlsVerificationDisabled,
     PackageVerificationDisabled,
+    SshServer,
+    DockerSocket,
+    RemoteScriptPipedToShell,
     SetuidBitSet,
     SudoInRun,
     PasswordInRun,

@@ -243,6 +243,15 @@ CASES = [
         select=("DF502",),
         check=_explained_by("DF502", Kind.LAYERS),
     ),
+    Case(  # a relative WORKDIR written as the absolute path it is: the same image
+        "df503-relative-workdir",
+        "busybox",
+        "FROM {base} AS base\nWORKDIR /srv\nFROM base\nWORKDIR app/../data\nRUN pwd > where\n",
+        frozenset({"DF503"}),
+        select=("DF503",),
+        unsafe=False,
+        check=_unchanged_image,
+    ),
     Case(
         "build-inputs-get-dummy-secrets-and-ssh-keys",
         "busybox",
