@@ -499,7 +499,9 @@ def test_stdin_write_prints_the_fixed_text(dfix: Runner, tmp_path: Path) -> None
 
 def test_stdin_diff_uses_the_stdin_filename(dfix: Runner, tmp_path: Path) -> None:
     write_with_sources(tmp_path, "svc/Dockerfile", CLEAN)
-    result = dfix("-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a:1\n" + SAFE, cwd=tmp_path)
+    result = dfix(
+        "-", "--diff", "--stdin-filename", "svc/Dockerfile", stdin=b"FROM a:1\n" + SAFE, cwd=tmp_path
+    )
     assert result.code == 1
     assert result.stdout.startswith(b"--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
     assert result.messages[0] == finding("svc/Dockerfile", 2, fixed=True)

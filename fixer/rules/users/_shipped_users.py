@@ -13,6 +13,7 @@ names): the user, its numeric ids, and whether the image already runs as it.
 | `bitnami/*` | (uid only) | 1001 | yes |
 | `jupyter/*`, `quay.io/jupyter/*` | `jovyan` | 1000:100 | yes |
 | `nginxinc/nginx-unprivileged` | `nginx` | 101:101 | yes |
+| `gitpod/workspace-*` | `gitpod` | 33333:33333 | yes |
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ _BY_NAME: Final = {
     "jupyter": ShippedUser("jovyan", "1000:100", default=True),
     "quay.io/jupyter": ShippedUser("jovyan", "1000:100", default=True),
     "nginxinc/nginx-unprivileged": ShippedUser("nginx", "101:101", default=True),
+    "gitpod": ShippedUser("gitpod", "33333:33333", default=True),
 }
 
 

@@ -158,6 +158,7 @@ def test_an_explicit_root_user_is_found_on_its_line(user: str) -> None:
         "FROM debian:12\nUSER $APP_UID\n",  # who that is depends on the build
         "FROM gcr.io/distroless/static:nonroot\nCOPY app /app\n",
         "FROM bitnami/redis:7.2\n",
+        "FROM gitpod/workspace-full:2024-01-01\nRUN brew install x\n",  # runs as gitpod already
         "FROM debian:12 AS base\nUSER 1000\nFROM base\nCOPY x /x\n",  # inherited from a stage
         "ARG X\n",  # no stage at all
     ],
@@ -257,3 +258,10 @@ def test_an_image_without_useradd_gets_it_from_the_stage_that_installs_it(instal
 def test_the_lines_say_why_useradd_is_not_used() -> None:
     (message,) = messages('FROM amazonlinux:2023\nCMD ["app"]\n')
     assert "with /etc/passwd lines (amazonlinux may have no useradd)" in message
+
+
+def test_user_root_on_an_image_that_runs_as_its_own_user_switches_back_to_it() -> None:
+    source = "FROM gitpod/workspace-full:2024-01-01\nUSER root\nRUN install-packages shellcheck\n"
+    assert fixed(source, unsafe=True) == source + "USER 33333:33333\n"
+    (message,) = messages(source)
+    assert "switch to gitpod 33333:33333, the user gitpod/workspace-full ships" in message
