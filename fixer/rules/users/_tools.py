@@ -2,7 +2,8 @@
 (shadow-utils) and ``find`` (findutils).
 
 A fix that calls a program the image lacks fails the build, so a program counts as there only
-when the base image is known to ship it, or the stage's FROM chain installs its package first.
+when the base image is known to ship it, the stage's FROM chain installs its package first, or a
+RUN of that chain already ran it where its absence would have failed the build.
 What each family's images ship (their own documentation and issue trackers):
 
 | images | useradd, groupadd | find |
@@ -59,7 +60,24 @@ _WORD: Final = re.compile(r"[a-z0-9]+")
 
 def has_tool(stage: Stage, tool: Tool) -> bool:
     """Whether ``tool`` is sure to be there at the end of ``stage``."""
-    return _installed(stage, tool) or _base_ships(stage, tool)
+    return _installed(stage, tool) or _base_ships(stage, tool) or _ran(stage, tool)
+
+
+def _ran(stage: Stage, tool: Tool) -> bool:
+    """Whether a RUN of the stage's chain ran ``tool`` where its failure fails the build: the
+    script's last command, or one an ``&&`` follows, not after ``||``, in a condition, a loop
+    or a function (which may not run it at all)."""
+    for script in chain_scripts(stage):
+        commands = script.script.commands
+        for index, command in enumerate(commands):
+            if command.program != tool.program or command.connector == "||":
+                continue
+            if command.in_condition or command.in_loop or command.in_function:
+                continue
+            following = commands[index + 1] if index + 1 < len(commands) else None
+            if following is None or following.connector == "&&":
+                return True
+    return False
 
 
 def _installed(stage: Stage, tool: Tool) -> bool:

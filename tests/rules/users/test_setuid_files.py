@@ -111,3 +111,21 @@ def test_a_stage_that_installs_findutils_is_fixed() -> None:
 def test_folded_into_the_passwd_lines_of_an_image_without_useradd() -> None:
     output = fixer.fix('FROM busybox:1.36\nCMD ["app"]\n', unsafe=True, select=["DF301", "DF302"]).output
     assert f"chown 10001:10001 /home/app \\\n    && {STRIP}\nUSER 10001:10001\n" in output
+
+
+def test_a_stage_that_already_ran_find_is_fixed() -> None:
+    source = "FROM quay.io/fedora/s2i-base:43\nRUN find /opt -name x -delete && echo ok\nUSER 1001\n"
+    assert fixed(source, unsafe=True) == source.replace("USER 1001", f"RUN {STRIP}\nUSER 1001")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "command -v find && find /opt -delete || true",  # may not have run, or failed quietly
+        "find /opt -delete; echo done",  # a failure there does not fail the build
+        "if true; then find /opt; fi",
+    ],
+)
+def test_a_find_that_may_have_failed_proves_nothing(run: str) -> None:
+    source = f"FROM fedora:40\nRUN {run}\nUSER 1001\n"
+    assert fixed(source, unsafe=True) == source
