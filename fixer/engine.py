@@ -100,9 +100,24 @@ def run(
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])
 
 
+class RuleError(Exception):
+    """A rule failed (a bug in dfix): named, so that no error inside a rule reads as the
+    input's own (a ParseError from a rule's template is not the file failing to parse)."""
+
+    def __init__(self, code: str, error: Exception) -> None:
+        super().__init__(f"rule {code} failed: {type(error).__name__}: {error}")
+        self.code = code
+
+
 def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicability]) -> list[Violation]:
     suppressions = Suppressions(ctx)
-    found = [_override(v, overrides) for rule in rules for v in rule.check(ctx) if not suppressions.covers(v)]
+    found = []
+    for rule in rules:
+        try:
+            violations = list(rule.check(ctx))
+        except Exception as error:
+            raise RuleError(rule.code, error) from error
+        found += [_override(v, overrides) for v in violations if not suppressions.covers(v)]
     return sorted(found, key=lambda v: (v.start, v.rule.code))
 
 

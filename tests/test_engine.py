@@ -328,3 +328,16 @@ def test_every_position_is_in_the_input_on_its_instructions(path: Path) -> None:
                 assert 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1, (d, line)
             assert (d.line, d.column) <= (d.end_line, d.end_column), d
             assert any(first <= d.end_line and d.line <= last for first, last in spans), d
+
+
+class RaisesParseError(Rule):
+    code, name, summary = "DF990", "test-raises-parse-error", "test"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        parse("# syntax=x\n")  # a rule's own text that does not parse: dfix's bug, not the input's
+        yield from ()
+
+
+def test_an_error_inside_a_rule_is_never_the_inputs_parse_error() -> None:
+    with pytest.raises(engine.RuleError, match="rule DF990 failed: ParseError: 1:1: file with no"):
+        run("FROM a:1\n", RaisesParseError())
