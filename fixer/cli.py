@@ -71,6 +71,10 @@ class Options:
 
 def run(options: Options) -> int:
     """Process every input, report as it goes, and return the exit code."""
+    problem = _unknown_selector(options)
+    if problem is not None:
+        print(f"dfix: {problem}", file=sys.stderr)
+        return 2
     reporter = _reporter(options)
     reports = []
     with _resolver(options) as resolver:
@@ -242,6 +246,16 @@ def make_options(
         refresh=refresh,
         insecure_registries=tuple(insecure_registries),
     )
+
+
+def _unknown_selector(options: Options) -> str | None:
+    from fixer.rules import unknown_selector_message
+
+    for flag, selectors in (("--select", options.select), ("--ignore", options.ignore)):
+        problem = unknown_selector_message(selectors or (), flag)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _split_codes(values: list[str] | None) -> list[str] | None:
@@ -575,6 +589,10 @@ def run_verify(
     from fixer.verify import VerifyReport, verify
     from fixer.verify.builders import NoBuilder, choose_builder
 
+    problem = _unknown_selector(options)
+    if problem is not None:
+        print(f"dfix verify: {problem}", file=sys.stderr)
+        return 2
     try:
         registry = _registry_settings(options.paths)
         builder = choose_builder(builder_name, [*insecure, *registry.insecure], registry.mirrors)

@@ -48,6 +48,7 @@ LIST_KEYS = (
     "select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes",
     "suid-keep", "allowed-registries",
 )  # fmt: skip
+_SELECTOR_KEYS = LIST_KEYS[:6]  # the keys that name rules
 
 
 class ConfigError(ValueError):
@@ -124,6 +125,12 @@ def load_config(path: Path) -> Config:
     if unknown:
         raise ConfigError(path, f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
     lists = {key: _string_list(path, table, key) for key in LIST_KEYS}
+    from fixer.rules import unknown_selector_message
+
+    for key in _SELECTOR_KEYS:
+        problem = unknown_selector_message(lists[key] or (), f"`{key}`")
+        if problem is not None:
+            raise ConfigError(path, problem)
     unsafe = table.get("unsafe-fixes", False)
     if not isinstance(unsafe, bool):
         raise ConfigError(path, "`unsafe-fixes` must be true or false")

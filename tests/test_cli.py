@@ -581,14 +581,14 @@ def test_df601_safety_comes_from_the_build_context(
         pytest.param(["--select", "add-local-source"], True, id="select-name"),
         pytest.param(["--select", "DL3020"], True, id="select-alias"),
         pytest.param(["--select", "ckv_docker_4"], True, id="select-alias-any-case"),
-        pytest.param(["--select", "DF999"], False, id="select-other"),
-        pytest.param(["--select", "DF999,DF601"], True, id="select-comma"),
-        pytest.param(["--select", "DF999", "--select", "DL3020"], True, id="select-repeated"),
+        pytest.param(["--select", "DF110"], False, id="select-other"),
+        pytest.param(["--select", "DF110,DF601"], True, id="select-comma"),
+        pytest.param(["--select", "DF110", "--select", "DL3020"], True, id="select-repeated"),
         pytest.param(["--ignore", "DF601"], False, id="ignore-code"),
         pytest.param(["--ignore", "add-local-source"], False, id="ignore-name"),
         pytest.param(["--ignore", "DL3020"], False, id="ignore-alias"),
-        pytest.param(["--ignore", "DF999, DS-0005"], False, id="ignore-comma"),
-        pytest.param(["--ignore", "DF999"], True, id="ignore-other"),
+        pytest.param(["--ignore", "DF110, DS-0005"], False, id="ignore-comma"),
+        pytest.param(["--ignore", "DF110"], True, id="ignore-other"),
         pytest.param(["--select", "DF601", "--ignore", "DL3020"], False, id="select-then-ignore"),
     ],
 )
@@ -841,6 +841,48 @@ def test_explain(dfix: Runner, selector: str) -> None:
     assert "\n    " not in text
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--select", "DF999"], "--select: `DF999` names no rule (did you mean DF109?)", id="code"
+        ),
+        pytest.param(
+            ["--select", "DF1O2"], "--select: `DF1O2` names no rule (did you mean DF102,", id="letter-o"
+        ),
+        pytest.param(
+            ["--select", "DF601,Dockerfile"], "--select: `Dockerfile` names no rule", id="in-a-list"
+        ),
+        pytest.param(
+            ["--ignore", "NOPE"], "--ignore: `NOPE` names no rule (`dfix rules` lists them)", id="ignore"
+        ),
+        pytest.param(["--select", "root-final-usr"], "(did you mean root-final-user?)", id="name"),
+    ],
+)
+def test_a_selector_that_names_no_rule_exits_2(
+    dfix: Runner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    """A typo must not turn a CI gate into a silent pass."""
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    before = snapshot(path)
+    result = dfix("--write", *args, "Dockerfile", cwd=tmp_path)
+    assert (result.code, result.stdout) == (2, b"")
+    (line,) = result.messages
+    assert line.startswith("dfix: ") and message in line
+    assert snapshot(path) == before
+
+
+@pytest.mark.parametrize("key", ["select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes"])
+def test_a_config_selector_that_names_no_rule_exits_2(dfix: Runner, tmp_path: Path, key: str) -> None:
+    write(tmp_path, ".dfix.toml", f"{key} = ['DF601', 'DF999']\n".encode())
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    before = snapshot(path)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
+    assert result.code == 2
+    assert f"`{key}`: `DF999` names no rule (did you mean DF109?)" in result.messages[0]
+    assert snapshot(path) == before
+
+
 @pytest.mark.parametrize("selector", ["DF999", "DF6", "add", ""])
 def test_explain_unknown_rule_exits_2(dfix: Runner, selector: str) -> None:
     result = dfix("explain", selector)
@@ -966,3 +1008,10 @@ def test_context_names_the_build_context_when_it_is_not_the_dockerfiles_director
     assert path.read_bytes() == b"FROM a:1\n" + SAFE
     assert dfix("--write", "--context", ".", "docker/Dockerfile", cwd=tmp_path).code == 0
     assert path.read_bytes() == b"FROM a:1\n" + SAFE_FIXED
+
+
+def test_verify_refuses_a_selector_that_names_no_rule_before_building(dfix: Runner, tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    result = dfix("verify", "--select", "DF6O1", "Dockerfile", cwd=tmp_path)
+    assert result.code == 2
+    assert result.messages[0].startswith("dfix verify: --select: `DF6O1` names no rule (did you mean DF601")

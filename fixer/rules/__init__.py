@@ -102,6 +102,22 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     return [s for s in selectors if not any(matches(rule, s) for rule in RULES)]
 
 
+def unknown_selector_message(selectors: Iterable[str], where: str) -> str | None:
+    """What to say about the first selector that names no rule, with the nearest names (a
+    typo is an error, never a silent pass: `--select DF1O2` must not select nothing)."""
+    unknown = unknown_selectors(selectors)
+    if not unknown:
+        return None
+    import difflib  # only to say what was meant
+
+    known = [name for rule in RULES for name in (rule.code, rule.name, *rule.aliases)]
+    by_lower = {name.lower(): name for name in known}
+    close = difflib.get_close_matches(unknown[0].strip().lower(), list(by_lower), n=3, cutoff=0.6)
+    names = ", ".join(by_lower[c] for c in close)
+    hint = f" (did you mean {names}?)" if close else " (`dfix rules` lists them)"
+    return f"{where}: `{unknown[0]}` names no rule{hint}"
+
+
 def select_rules(
     select: Iterable[str] | None = None, ignore: Iterable[str] | None = None, *, opt_in: Iterable[str] = ()
 ) -> list[Rule]:
