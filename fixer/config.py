@@ -44,11 +44,11 @@ if TYPE_CHECKING:
 # The search runs for every `dfix` process, so it uses os.path: pathlib (~4 ms to import, with
 # urllib.parse) and tomllib (~4 ms) load only once there is a file to read or report.
 
-LIST_KEYS = (
+# The list keys that name rules (each checked against the registry), then the others.
+_SELECTOR_KEYS = (
     "select", "extend-select", "ignore", "extend-ignore", "extend-safe-fixes", "extend-unsafe-fixes",
-    "suid-keep", "allowed-registries",
 )  # fmt: skip
-_SELECTOR_KEYS = LIST_KEYS[:6]  # the keys that name rules
+LIST_KEYS = (*_SELECTOR_KEYS, "suid-keep", "allowed-registries")
 
 
 class ConfigError(ValueError):

@@ -106,6 +106,11 @@ class Command:
         position = _unwrapped(self.words)
         return None if position is None else self.words[position:]
 
+    def unwrapped_program(self) -> str | None:
+        """The basename of the program ``unwrapped`` runs (``sudo -E /bin/rm x``: ``rm``)."""
+        words = self.unwrapped()
+        return words[0].text.rpartition("/")[2] if words else None
+
 
 @dataclass(frozen=True, slots=True)
 class PackageInvocation:

@@ -4,8 +4,8 @@ Rules live by family, one module each, with the family's shared helpers (``_name
 them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``secrets`` (DF2xx),
 ``users`` (DF3xx users
 and privileges), ``images`` (DF4xx base images and provenance), ``layers`` (DF5xx),
-``exposure`` (DF6xx exposure and hygiene). Helpers every family uses (``_base``, ``_run``) sit
-at this level.
+``exposure`` (DF6xx exposure and hygiene). Helpers every family uses (``_base``, ``_run``, ``_stages``,
+``_variables``, ``_lines``) sit at this level.
 
 Rules are chosen by code (``DF601``), code prefix (``DF6``), name (``add-local-source``) or alias
 (``DL3020``); ``select`` narrows the set, ``ignore`` removes from it.

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fixer.rules._run import Run, runs
-from fixer.syntax.shell_words import ShellWordsError, process_word
+from fixer.rules._variables import definitions
 
 if TYPE_CHECKING:
-    from fixer.rules._base import Context, Located
+    from fixer.rules._base import Context
     from fixer.shell import Command
 
 __all__ = ["Assignment", "CommandLine", "assignments", "command_lines", "short_flags"]
@@ -49,9 +49,9 @@ class CommandLine:
 def assignments(ctx: Context) -> Iterator[Assignment]:
     """Every variable the file sets, with its value, in file order per kind."""
     for located in ctx.instructions:
-        keyword = located.node.upper_keyword
-        if keyword in ("ENV", "ARG"):
-            yield from _instruction_assignments(located, keyword)
+        for name, value in definitions(located):
+            if value is not None:  # an ARG without a default sets nothing here
+                yield Assignment(name, value, located.keyword_start, located.content_end)
     for run in runs(ctx):
         for command in run.script.script.commands:
             words = [*command.assignment_words]
@@ -63,33 +63,14 @@ def assignments(ctx: Context) -> Iterator[Assignment]:
                 yield Assignment(name, value, start, end)
 
 
-def _instruction_assignments(located: Located, keyword: str) -> Iterator[Assignment]:
-    node = located.node
-    escape = node.escape
-    start, end = located.keyword_start, located.content_end
-    if keyword == "ENV":
-        pairs = list(zip(node.buildkit.value[::2], node.buildkit.value[1::2], strict=True))
-    else:  # ARG NAME=default; an ARG without a default sets nothing here
-        pairs = [tuple(word.split("=", 1)) for word in node.buildkit.value if "=" in word]  # type: ignore[misc]
-    for name, raw in pairs:
-        yield Assignment(name, _unquoted(raw, escape), start, end)
-
-
-def _unquoted(raw: str, escape: str) -> str:
-    try:
-        return process_word(raw, {}, escape=escape, skip_unset_env=True)
-    except ShellWordsError:
-        return raw
-
-
 def command_lines(ctx: Context) -> Iterator[CommandLine]:
     """Every command of every RUN, unwrapped (``sudo -E apk add …`` is ``apk``)."""
     for run in runs(ctx):
         for command in run.script.script.commands:
-            words = command.unwrapped()
-            if words:
-                program = words[0].text.rpartition("/")[2]
-                yield CommandLine(run, command, program, tuple(word.text for word in words[1:]))
+            program = command.unwrapped_program()
+            if program is not None:
+                args = tuple(word.text for word in (command.unwrapped() or ())[1:])
+                yield CommandLine(run, command, program, args)
 
 
 def short_flags(args: tuple[str, ...], valued: str) -> Iterator[str]:

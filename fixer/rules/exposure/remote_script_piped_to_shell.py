@@ -52,19 +52,15 @@ class RemoteScriptPipedToShell(Rule):
         for run in runs(ctx):
             commands = run.script.script.commands
             for index, command in enumerate(commands):
-                words = command.unwrapped()
-                if not words or words[0].text.rpartition("/")[2] not in _DOWNLOADERS:
+                if command.unwrapped_program() not in _DOWNLOADERS:
                     continue
-                downstream = commands[index + 1 :]
-                for piped in downstream:
+                downloader = (command.unwrapped() or ())[0].text  # as written
+                for piped in commands[index + 1 :]:
                     if piped.connector not in ("|", "|&"):
                         break
-                    target = piped.unwrapped()
-                    program = target[0].text.rpartition("/")[2] if target else ""
+                    program = piped.unwrapped_program() or ""
                     if program in _INTERPRETERS or program.startswith("python"):
                         start, end = run.span(command.words[0])
-                        message = (
-                            f"`{words[0].text} … | {program}`: the download runs as it arrives, unchecked"
-                        )
+                        message = f"`{downloader} … | {program}`: the download runs as it arrives, unchecked"
                         yield self.violation(start, end, message)
                         break

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
-from fixer.rules.exposure._settings import command_lines
+from fixer.rules._run import runs
 
 _SERVER_PACKAGES: Final = frozenset({"openssh-server", "openssh", "dropbear", "ssh"})
 _INSTALL: Final = frozenset({"install", "add", "in"})
@@ -59,16 +59,19 @@ class SshServer(Rule):
             elif _starts_sshd(keyword, node.json, node.value):
                 message = f"`{keyword}` starts sshd: the container runs an SSH server"
                 yield self.violation(located.keyword_start, located.content_end, message)
-        for line in command_lines(ctx):
-            start, end = line.span
-            if line.program == "sshd" and line.run.located.node.upper_keyword == "RUN":
-                yield self.violation(start, end, "`sshd` in a RUN: the image is set up to run an SSH server")
-                continue
-            operands = [a for a in line.args if not a.startswith("-")]
-            installed = _SERVER_PACKAGES & set(operands[1:])
-            if line.program in _MANAGERS and operands[:1] and operands[0] in _INSTALL and installed:
-                names = ", ".join(sorted(installed))
-                yield self.violation(start, end, f"installs {names}: the image carries an SSH server")
+        for run in runs(ctx):
+            script = run.script.script
+            for command in script.commands:
+                if command.unwrapped_program() == "sshd":
+                    start, end = run.span(command.words[0])
+                    message = "`sshd` in a RUN: the image is set up to run an SSH server"
+                    yield self.violation(start, end, message)
+            for call in script.invocations(*_MANAGERS):
+                installed = _SERVER_PACKAGES & {word.text for word in call.packages}
+                if call.subcommand in _INSTALL and installed:
+                    start, end = run.span(call.command.words[0])
+                    names = ", ".join(sorted(installed))
+                    yield self.violation(start, end, f"installs {names}: the image carries an SSH server")
 
 
 def _starts_sshd(keyword: str, json: bool, value: tuple[str, ...]) -> bool:

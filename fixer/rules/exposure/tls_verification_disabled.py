@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
+from fixer.rules._run import runs
 from fixer.rules.exposure._settings import CommandLine, assignments, command_lines, short_flags
 
 # Variables that turn certificate checks off, and the values that do (any value, for git).
@@ -21,6 +22,7 @@ _VARIABLES: Final[dict[str, tuple[Callable[[str], bool], str]]] = {
 # curl's short options that take a value (curl(1)): a `k` after one of them is its value.
 _CURL_VALUED: Final = "AbcCdDeEFHKmoPQrtTuUwxXyYz"
 _CURL_INSECURE: Final = frozenset({"--insecure", "--proxy-insecure", "--doh-insecure"})
+_PIP_TRUSTED_HOST: Final = "`pip --trusted-host`: pip accepts any certificate from that host"
 _NODE_TOOLS: Final = frozenset({"npm", "yarn", "pnpm"})
 _CONFIG_MANAGERS: Final = frozenset({"yum-config-manager", "dnf-config-manager"})
 _SSLVERIFY_OFF: Final = re.compile(r"(?i)--setopt=(?:[^=\s]*\.)?sslverify=(?:0|false|no|off)")
@@ -84,6 +86,11 @@ class TlsVerificationDisabled(Rule):
             if what is not None:
                 start, end = line.span
                 yield self.violation(start, end, what)
+        for run in runs(ctx):  # pip, pip3, python -m pip: as the package rules read them
+            for call in run.script.script.invocations("pip"):
+                if call.has_option("--trusted-host"):
+                    start, end = run.span(call.command.words[0])
+                    yield self.violation(start, end, _PIP_TRUSTED_HOST)
 
 
 def _variable_key(name: str) -> str:
@@ -101,10 +108,6 @@ def _insecure(line: CommandLine) -> str | None:
         return "`wget --no-check-certificate`: wget accepts any certificate"
     elif program == "apk" and "--no-check-certificate" in args:
         return "`apk --no-check-certificate`: apk accepts any certificate from its repositories"
-    elif _is_pip(program, args) and any(
-        a == "--trusted-host" or a.startswith("--trusted-host=") for a in args
-    ):
-        return "`pip --trusted-host`: pip accepts any certificate from that host"
     elif program in _NODE_TOOLS and _strict_ssl_off(args):
         return f"`{program} config set strict-ssl false`: {program} accepts any certificate"
     elif program == "git" and _git_ssl_verify_off(args):
@@ -112,12 +115,6 @@ def _insecure(line: CommandLine) -> str | None:
     elif _is_config_manager(program, args) and any(_SSLVERIFY_OFF.fullmatch(a) for a in args):
         return "`--setopt=sslverify=0`: the package manager accepts any certificate from its repositories"
     return None
-
-
-def _is_pip(program: str, args: tuple[str, ...]) -> bool:
-    if re.fullmatch(r"pip[0-9.]*", program):
-        return True
-    return bool(re.fullmatch(r"python[0-9.]*", program)) and args[:2] == ("-m", "pip")
 
 
 def _strict_ssl_off(args: tuple[str, ...]) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._stages import chain
 
 
 class RelativeWorkdir(Rule):
@@ -82,8 +83,8 @@ class RelativeWorkdir(Rule):
 def _workdir_set_in_file(ctx: Context, offset: int) -> bool:
     """Whether a WORKDIR of the stage's chain, before ``offset``, sets the directory in force."""
     stage = ctx.model.stage_of(offset)
-    while stage is not None:
-        if any(loc.node.upper_keyword == "WORKDIR" and loc.offset < offset for loc in stage.instructions):
-            return True
-        stage = stage.parent
-    return False
+    return stage is not None and any(
+        loc.node.upper_keyword == "WORKDIR" and loc.offset < offset
+        for current in chain(stage)
+        for loc in current.instructions
+    )

@@ -19,7 +19,7 @@ from fixer.rules._run import Run, runs
 from fixer.syntax import Instruction
 
 if TYPE_CHECKING:
-    from fixer.shell import Command, PackageInvocation, Script, Word
+    from fixer.shell import Command, PackageInvocation, Script
 
 # Which distribution's package manager each one is (`yum` and `dnf` are one family).
 FAMILIES = {
@@ -111,10 +111,9 @@ def removes_any(script: Script, wanted: Callable[[str], bool]) -> Command | None
     ``/`` stripped)."""
     found = None
     for command in script.commands:
-        arguments = _unwrapped_arguments(command, "rm")
-        if arguments is None:
+        if command.unwrapped_program() != "rm":
             continue
-        for word in arguments:
+        for word in (command.unwrapped() or ())[1:]:
             path = word.text.rstrip("*").rstrip("/")
             if path and not word.text.startswith("-") and wanted(path):
                 found = command
@@ -130,15 +129,6 @@ def removes_path(script: Script, path: str, after: int = -1) -> bool:
 
     found = removes_any(script, hits)
     return found is not None and found.start > after
-
-
-def _unwrapped_arguments(command: Command, program: str) -> tuple[Word, ...] | None:
-    """The arguments of ``program`` when ``command`` runs it, directly or through wrappers
-    (``sudo -u root``, ``env``, ``nice``, …)."""
-    words = command.unwrapped()
-    if not words or words[0].text.rpartition("/")[2] != program:
-        return None
-    return words[1:]
 
 
 def environment(ctx: Context, run: Run) -> Mapping[str, str]:

@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, BuildSecret, Edit, Fix, ImageChanges
 from fixer.rules._run import Run
-from fixer.rules.users._stage_user import is_root
+from fixer.rules._stages import is_root
 
 if TYPE_CHECKING:
     from fixer.model import Stage
     from fixer.rules._base import Context, Located
     from fixer.shell import Command
 
-__all__ = ["mount_fix"]
+__all__ = ["landing", "mount_fix"]
 
 _RM_FLAGS: Final = frozenset({"-f", "-r", "-R", "-rf", "-fr", "-Rf", "-fR", "--force", "--recursive"})
 _ID_CHARACTERS: Final = re.compile(r"[^A-Za-z0-9_.-]")
@@ -132,10 +132,9 @@ def _and_before(text: str, previous_end: int, start: int) -> int | None:
 def _removes_exactly(command: Command, landing: str, workdir: str | None) -> bool:
     """Whether ``command`` is ``rm`` of ``landing`` and nothing else; a relative path is read in
     ``workdir`` (None: a ``cd`` ran before it, so only an absolute path tells)."""
-    words = command.unwrapped()
-    if not words or words[0].text.rpartition("/")[2] != "rm":
+    if command.unwrapped_program() != "rm":
         return False
-    operands = [w.text for w in words[1:] if w.text not in _RM_FLAGS]
+    operands = [w.text for w in (command.unwrapped() or ())[1:] if w.text not in _RM_FLAGS]
     return bool(operands) and all(
         (o.startswith("/") or workdir is not None)
         and posixpath.normpath(posixpath.join(workdir or "/", o)) == landing
@@ -143,19 +142,25 @@ def _removes_exactly(command: Command, landing: str, workdir: str | None) -> boo
     )
 
 
-def _may_write(ctx: Context, located: Located, landing: str) -> bool:
-    """Whether a COPY/ADD between the secret's COPY and its deletion could write ``landing``."""
-    node = located.node.buildkit
-    *sources, destination = node.value or ("",)
+def landing(ctx: Context, located: Located, source: str) -> str:
+    """Where the COPY/ADD ``located`` puts ``source``: absolute, the stage's WORKDIR applied."""
+    *sources, destination = located.node.buildkit.value
+    target = posixpath.join(ctx.model.state_at(located.offset).workdir or "/", destination)
+    if destination.endswith("/") or len(sources) > 1:
+        target = posixpath.join(target, posixpath.basename(source.rstrip("/")))
+    return posixpath.normpath(target)
+
+
+def _may_write(ctx: Context, located: Located, path: str) -> bool:
+    """Whether a COPY/ADD between the secret's COPY and its deletion could write ``path``."""
+    *sources, destination = located.node.buildkit.value or ("",)
     workdir = ctx.model.state_at(located.offset).workdir or "/"
     target = posixpath.normpath(posixpath.join(workdir, destination))
-    into_directory = destination.endswith("/") or len(sources) > 1
-    name = posixpath.basename(landing)
+    name = posixpath.basename(path)
     for source in sources:
-        written = posixpath.join(target, posixpath.basename(source)) if into_directory else target
-        if posixpath.normpath(written) == landing:
+        if landing(ctx, located, source) == path:
             return True
-        if not (landing.startswith(target.rstrip("/") + "/") or target == "/"):
+        if not (path.startswith(target.rstrip("/") + "/") or target == "/"):
             continue  # writes elsewhere
         base = posixpath.basename(source.rstrip("/"))
         if "$" in source or base in ("", ".", "..") or "." not in base or fnmatch.fnmatchcase(name, base):

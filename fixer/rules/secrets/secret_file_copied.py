@@ -4,15 +4,14 @@ into an image layer, named or brought along by a directory the build context sen
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._stages import shipped_chain
 from fixer.rules.secrets._files import SecretFile, content_says, secret_kind
-from fixer.rules.secrets._mount import mount_fix
-from fixer.rules.users._stage_user import chain, shipped_stage
+from fixer.rules.secrets._mount import landing, mount_fix
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -81,8 +80,7 @@ class SecretFileCopied(Rule):
     image_changes = ImageChanges(layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        shipped = shipped_stage(ctx)
-        ships = set() if shipped is None else {stage.index for stage in chain(shipped)}
+        ships = shipped_chain(ctx)
         context, ignored = _context(ctx)
         for located in ctx.instructions:
             node = located.node.buildkit
@@ -94,7 +92,7 @@ class SecretFileCopied(Rule):
                 message = _message(located, found, stage, ships)
                 fix = None
                 if len(found) == 1 and not found[0].brought_along and len(node.value) == 2:
-                    fix = mount_fix(ctx, located, node.value[0], _landing(ctx, located, node.value[0]))
+                    fix = mount_fix(ctx, located, node.value[0], landing(ctx, located, node.value[0]))
                 yield self.violation(located.keyword_start, located.content_end, message, fix)
 
 
@@ -115,8 +113,8 @@ def _secrets(
     for source in sources:
         if "$" in source or source.startswith("<<") or "://" in source:
             continue
-        landing = _landing(ctx, located, source)
-        kind = secret_kind(source, landing)
+        landed = landing(ctx, located, source)
+        kind = secret_kind(source, landed)
         if context is None or ignored is None:
             if kind is not None:
                 yield SecretFile(source, kind)
@@ -129,18 +127,9 @@ def _secrets(
             if entry.kind is Kind.DIRECTORY:
                 yield from _inside(context.root, entry.path, ignored)
             elif kind is not None and entry.kind is not Kind.MISSING:
-                name_kind = secret_kind(entry.path, landing) or kind
+                name_kind = secret_kind(entry.path, landed) or kind
                 if content_says(context.root / entry.path, name_kind):
                     yield SecretFile(entry.path, name_kind)
-
-
-def _landing(ctx: Context, located: Located, source: str) -> str:
-    """Where the COPY/ADD puts ``source``: absolute, the stage's WORKDIR applied."""
-    *sources, destination = located.node.buildkit.value
-    target = posixpath.join(ctx.model.state_at(located.offset).workdir or "/", destination)
-    if destination.endswith("/") or len(sources) > 1:
-        target = posixpath.join(target, posixpath.basename(source.rstrip("/")))
-    return posixpath.normpath(target)
 
 
 def _inside(root: Path, directory: str, ignored: DockerIgnore) -> Iterator[SecretFile]:
@@ -164,7 +153,7 @@ def _inside(root: Path, directory: str, ignored: DockerIgnore) -> Iterator[Secre
                 yield SecretFile(path, kind, brought_along=True)
 
 
-def _message(located: Located, found: list[SecretFile], stage: Stage | None, ships: set[int]) -> str:
+def _message(located: Located, found: list[SecretFile], stage: Stage | None, ships: frozenset[int]) -> str:
     kinds = " and ".join(dict.fromkeys(secret.kind for secret in found))
     named = ", ".join(secret.path for secret in found[:_SHOWN]) + (" …" if len(found) > _SHOWN else "")
     where = (

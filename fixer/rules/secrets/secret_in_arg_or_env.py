@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from fixer.rules._base import Context, Located, Rule, Violation
-from fixer.rules.users._stage_user import chain, shipped_stage
-from fixer.syntax.shell_words import ShellWordsError, process_word
+from fixer.rules._base import Context, Rule, Violation
+from fixer.rules._stages import shipped_chain
+from fixer.rules._variables import definitions
 
 if TYPE_CHECKING:
     from fixer.model import Stage
@@ -75,39 +75,18 @@ class SecretInArgOrEnv(Rule):
     aliases = ("SecretsUsedInArgOrEnv", "DL3064", "DS-0031")
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        shipped = shipped_stage(ctx)
-        ships = set() if shipped is None else {stage.index for stage in chain(shipped)}
+        ships = shipped_chain(ctx)
         for located in ctx.instructions:
             keyword = located.node.upper_keyword
             if keyword not in ("ARG", "ENV"):
                 continue
             stage = ctx.model.stage_of(located.offset)
-            for name, value in _definitions(located, keyword):
+            for name, value in definitions(located):
                 what = _secret(name, value)
                 if what is not None:
                     where = _where(keyword, stage, ships)
                     message = f"`{keyword} {name}`: {what}; {where}"
                     yield self.violation(located.keyword_start, located.content_end, message)
-
-
-def _definitions(located: Located, keyword: str) -> Iterator[tuple[str, str | None]]:
-    """(name, value as the build sees it) per variable; an ARG without a default has None."""
-    node = located.node
-    words = node.buildkit.value
-    if keyword == "ENV":
-        for name, raw in zip(words[::2], words[1::2], strict=True):
-            yield name, _unquoted(raw, node.escape)
-    else:
-        for word in words:
-            name, equals, default = word.partition("=")
-            yield name, _unquoted(default, node.escape) if equals else None
-
-
-def _unquoted(raw: str, escape: str) -> str:
-    try:
-        return process_word(raw, {}, escape=escape, skip_unset_env=True)
-    except ShellWordsError:
-        return raw
 
 
 def _secret(name: str, value: str | None) -> str | None:
@@ -120,7 +99,7 @@ def _secret(name: str, value: str | None) -> str | None:
     return None
 
 
-def _where(keyword: str, stage: Stage | None, ships: set[int]) -> str:
+def _where(keyword: str, stage: Stage | None, ships: frozenset[int]) -> str:
     if keyword == "ENV" and stage is not None and stage.index in ships:
         return "the value stays in the image's config, for anyone who pulls it (docker inspect)"
     if keyword == "ENV":

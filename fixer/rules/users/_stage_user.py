@@ -1,4 +1,4 @@
-"""Who the shipped stage runs as, where a switch to another user may go, and what would break.
+"""Where a switch to another user may go in the shipped stage, and what would break.
 
 Shared by the rules that act on the user of the shipped image (DF301) and on what must happen
 before the switch away from root (DF302's SUID strip goes just before it).
@@ -7,28 +7,17 @@ before the switch away from root (DF302's SUID strip goes just before it).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.model.images import Family
 from fixer.rules._base import Context, Located
+from fixer.rules._stages import chain
 
 if TYPE_CHECKING:
     from fixer.model import Stage
-    from fixer.shell import RunScript
 
-__all__ = [
-    "BUILD_STEPS",
-    "chain",
-    "chain_scripts",
-    "has_shell",
-    "insertion_point",
-    "is_root",
-    "last_user_instruction",
-    "privilege_droppers",
-    "shipped_stage",
-]
+__all__ = ["BUILD_STEPS", "has_shell", "insertion_point", "last_user_instruction", "privilege_droppers"]
 
 # Instructions whose effect depends on the user they run as (RUN, and WORKDIR/COPY/ADD, which
 # create files owned by it): a switch away from root goes after the last of them. Everything
@@ -50,45 +39,10 @@ _SHELL_FAMILIES: Final = frozenset(
 _DROPPERS: Final = frozenset({"gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "chpst", "setuidgid"})
 
 
-def shipped_stage(ctx: Context) -> Stage | None:
-    """The stage whose image ships: configuration's ``target``, else the last one."""
-    target = ctx.settings.target
-    return ctx.model.target(target) if target else ctx.model.final
-
-
-def chain(stage: Stage) -> Iterator[Stage]:
-    """``stage`` and the stages it is built FROM, nearest first."""
-    current: Stage | None = stage
-    while current is not None:
-        yield current
-        current = current.parent
-
-
-def chain_scripts(stage: Stage) -> Iterator[RunScript]:
-    """The shell scripts the RUNs of ``stage`` and the stages it is built on run, in build order."""
-    from fixer.shell import run_scripts  # only for stages that have a RUN
-
-    for current in reversed(list(chain(stage))):
-        for located in current.instructions:
-            if located.node.upper_keyword == "RUN":
-                yield from run_scripts(located.node)
-
-
 def has_shell(ctx: Context, stage: Stage) -> bool:
     """Whether a fix may RUN a POSIX command at the end of ``stage``: a family known to have a
     shell, and no SHELL that replaced it."""
     return stage.family in _SHELL_FAMILIES and ctx.model.end_state(stage).shell_is_posix
-
-
-def is_root(user: str | None) -> bool | None:
-    """Whether ``USER user`` runs as root (None, the image default, is root for an image that
-    does not say otherwise); None when it cannot be told (``$APP_UID`` unresolved)."""
-    if user is None:
-        return True
-    name = user.partition(":")[0]
-    if "$" in name:
-        return None
-    return name in ("root", "0")
 
 
 def last_user_instruction(stage: Stage) -> Located | None:

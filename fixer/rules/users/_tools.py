@@ -26,7 +26,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from fixer.model.images import Family
-from fixer.rules.users._stage_user import chain_scripts
+from fixer.rules._stages import chain_scripts
 
 if TYPE_CHECKING:
     from fixer.model import ImageRef, Stage

@@ -10,17 +10,14 @@ from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.model.images import Family
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._lines import UNCLOSABLE, insert_lines_after
+from fixer.rules._stages import chain, chain_scripts, is_root, shipped_stage
 from fixer.rules.users._accounts import Account, accounts, groups
 from fixer.rules.users._shipped_users import shipped_user
 from fixer.rules.users._stage_user import (
-    chain,
-    chain_scripts,
     has_shell,
     insertion_point,
-    is_root,
     last_user_instruction,
     privilege_droppers,
-    shipped_stage,
 )
 from fixer.rules.users._tools import Tool, has_tool
 

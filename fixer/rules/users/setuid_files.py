@@ -8,8 +8,9 @@ from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, append_command
+from fixer.rules._stages import is_root, shipped_stage
 from fixer.rules.users._accounts import creates_accounts
-from fixer.rules.users._stage_user import has_shell, insertion_point, is_root, shipped_stage
+from fixer.rules.users._stage_user import has_shell, insertion_point
 from fixer.rules.users._tools import Tool, has_tool
 
 if TYPE_CHECKING:

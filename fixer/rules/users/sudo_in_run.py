@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation, names
 from fixer.rules._run import Run, runs
-from fixer.rules.users._stage_user import is_root
+from fixer.rules._stages import is_root
 
 if TYPE_CHECKING:
     from fixer.shell import Command, Word
