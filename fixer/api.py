@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fixer import engine
+from fixer.context_files import FileChange
 from fixer.diagnostic import Applicability, Diagnostic
 from fixer.rules import RULES, matches, select_rules
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
@@ -18,7 +19,7 @@ from fixer.settings import DEFAULT_SETTINGS, RegistrySettings, Settings
 if TYPE_CHECKING:
     from fixer.registry.resolver import Pins, Resolver
 
-__all__ = ["Applicability", "Diagnostic", "FixResult", "fix"]
+__all__ = ["Applicability", "Diagnostic", "FileChange", "FixResult", "fix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,13 @@ class FixResult:
     input: str
     output: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Other files of the build context the fixes edit (``.dockerignore``), for the caller to
+    # show and, with ``--write``, to write after checking each is still what was read.
+    files: tuple[FileChange, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return self.output != self.input
+        return self.output != self.input or bool(self.files)
 
 
 def fix(
@@ -44,6 +48,7 @@ def fix(
     context: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     resolver: Resolver | None = None,
+    edit_files: bool = True,
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
@@ -54,6 +59,9 @@ def fix(
     ``extend_safe_fixes`` / ``extend_unsafe_fixes`` name rules whose fixes are promoted to safe
     or demoted to unsafe (demotion wins). ``context`` is the build context directory (default:
     unknown); rules whose fix safety depends on the files there read it, and never write it.
+    Fixes may edit other files of the context (``.dockerignore``): ``files`` lists them, and
+    nothing is written; ``edit_files=False`` leaves such fixes as findings (the caller can only
+    take the Dockerfile's text back, as with stdin).
     """
     pinning = pin or resolver is not None
     # --refresh asks for the pins to move: DF402 runs, and its (unsafe) fixes apply
@@ -80,8 +88,17 @@ def fix(
     pins = None
     if pinning and any(isinstance(rule, UnpinnedImage | PinnedTagMoved) for rule in rules):
         pins = _pins(text, resolver, (settings or DEFAULT_SETTINGS).registry)
-    result = engine.run(text, rules, level, overrides, build_context, settings or DEFAULT_SETTINGS, pins)
-    return FixResult(input=text, output=result.output, diagnostics=result.diagnostics)
+    result = engine.run(
+        text,
+        rules,
+        level,
+        overrides,
+        build_context,
+        settings or DEFAULT_SETTINGS,
+        pins,
+        edit_files=edit_files,
+    )
+    return FixResult(input=text, output=result.output, diagnostics=result.diagnostics, files=result.files)
 
 
 def _pins(text: str, resolver: Resolver | None, registry: RegistrySettings) -> Pins:

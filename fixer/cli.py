@@ -28,8 +28,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import fixer
-from fixer.io import SourceError, read_dockerfile, read_stream, write_atomic
-from fixer.report import FileReport, Mode, Reporter, exit_code
+from fixer.io import SourceError, create_new, read_dockerfile, read_stream, write_atomic
+from fixer.report import FileReport, Mode, OtherFile, Reporter, exit_code
 
 if TYPE_CHECKING:
     import typer
@@ -123,18 +123,39 @@ def _reports(options: Options, resolver: "Resolver | None") -> Iterator[FileRepo
 def _file_report(path: os.PathLike[str], options: Options, resolver: "Resolver | None") -> FileReport:
     name = os.fspath(path)
     try:
-        result = _fix(read_dockerfile(path).text, name, options, resolver)
+        source = read_dockerfile(path)
+        result = _fix(source.text, name, options, resolver)
+        others = _other_files(name, result, options)
         written = options.mode is Mode.WRITE and result.changed
         if written:
-            write_atomic(path, result.output)
+            # the other files first: a fix that edits them may rely on them (the Dockerfile's
+            # own edits never need a companion file, so a failure there leaves it as it was)
+            for other in others:
+                _write_other(other)
+            if result.output != result.input:
+                write_atomic(path, result.output, was=source.text)
     except SourceError as error:
         return FileReport(name, error=error)
-    return _report(name, result, options, written=written)
+    return _report(name, result, options, written=written, others=others)
+
+
+def _other_files(name: str, result: fixer.FixResult, options: Options) -> tuple[OtherFile, ...]:
+    """The files beside the Dockerfile its fixes edit, named as the user named the context."""
+    base = options.context or os.path.dirname(name)
+    return tuple(OtherFile(os.path.join(base, change.path), change) for change in result.files)
+
+
+def _write_other(other: OtherFile) -> None:
+    if other.change.before is None:
+        create_new(other.path, other.change.after)
+    else:
+        write_atomic(other.path, other.change.after, was=other.change.before)
 
 
 def _stdin_report(name: str, options: Options, resolver: "Resolver | None") -> FileReport:
     try:
-        result = _fix(read_stream(sys.stdin.buffer, name).text, name, options, resolver)
+        # only the Dockerfile's text comes back: fixes that edit other files stay findings
+        result = _fix(read_stream(sys.stdin.buffer, name).text, name, options, resolver, edit_files=False)
     except SourceError as error:
         return FileReport(name, error=error)
     output = result.output if options.mode is Mode.WRITE else None
@@ -147,7 +168,9 @@ def _directory(name: str) -> str | None:
     return os.path.dirname(os.path.abspath(name)) if name != STDIN else None
 
 
-def _fix(text: str, name: str, options: Options, resolver: "Resolver | None") -> fixer.FixResult:
+def _fix(
+    text: str, name: str, options: Options, resolver: "Resolver | None", edit_files: bool = True
+) -> fixer.FixResult:
     directory = _directory(name)
     context = options.context or directory
     config = _config(directory or os.getcwd())
@@ -164,6 +187,7 @@ def _fix(text: str, name: str, options: Options, resolver: "Resolver | None") ->
             context=context,  # by default the Dockerfile's directory, as most builds have it
             settings=config.settings,
             resolver=resolver,
+            edit_files=edit_files,
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
@@ -187,14 +211,26 @@ def _config(directory: str) -> "Config":
 
 
 def _report(
-    name: str, result: fixer.FixResult, options: Options, written: bool = False, output: str | None = None
+    name: str,
+    result: fixer.FixResult,
+    options: Options,
+    written: bool = False,
+    output: str | None = None,
+    others: tuple[OtherFile, ...] = (),
 ) -> FileReport:
     diff = None
     if options.diff:
         from fixer.report.diff import unified_diff
 
-        diff = unified_diff(result.input, result.output, name)
-    return FileReport(name, result.diagnostics, result.changed, written, diff=diff, output=output)
+        diff = unified_diff(result.input, result.output, name) + "".join(
+            unified_diff(
+                other.change.before or "", other.change.after, other.path, created=other.change.before is None
+            )
+            for other in others
+        )
+    return FileReport(
+        name, result.diagnostics, result.changed, written, diff=diff, output=output, others=others
+    )
 
 
 class Format(StrEnum):
@@ -624,7 +660,15 @@ def run_verify(
                     target or _config(_directory(name) or os.getcwd()).settings.target
                 )  # as the fix saw it
                 report = verify(
-                    name, result.input, result.output, applied, builder, context, build_args, stage
+                    name,
+                    result.input,
+                    result.output,
+                    applied,
+                    builder,
+                    context,
+                    build_args,
+                    stage,
+                    result.files,
                 )
                 reports.append(report)
                 code = max(code, report.verdict.exit_code)

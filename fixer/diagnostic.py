@@ -132,23 +132,38 @@ class BuildSecret:
 
 
 @dataclass(frozen=True, slots=True)
+class FileEdit:
+    """Edits to a file of the build context other than the Dockerfile (``.dockerignore``):
+    ``path`` is relative to the build context, the edits are offsets in its text as the fixes
+    before this one left it ("" when it does not exist yet: the fix creates it)."""
+
+    path: str
+    edits: tuple[Edit, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "edits", _ordered(self.edits, f"the edits of {self.path}"))
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     """Edits that must apply together, sorted and non-overlapping. ``changes`` is what the fix
     may change in the image, when it is not what its rule declares for every fix; ``requires``:
-    the secrets the fixed file's build must now be given."""
+    the secrets the fixed file's build must now be given; ``files``: edits to other files of
+    the build context, applied with the Dockerfile's (a fix may have only those)."""
 
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability
     changes: ImageChanges | None = None
     requires: tuple[BuildSecret, ...] = ()
+    files: tuple[FileEdit, ...] = ()
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.edits))
-        for before, after in itertools.pairwise(ordered):
-            if before.end > after.start:
-                raise ValueError(f"overlapping edits in fix {self.title!r}: {before} / {after}")
-        object.__setattr__(self, "edits", ordered)
+        if not self.edits and not self.files:
+            raise ValueError(f"fix {self.title!r} edits nothing")
+        if len({file.path for file in self.files}) != len(self.files):
+            raise ValueError(f"fix {self.title!r} edits a file twice: give it one FileEdit")
+        object.__setattr__(self, "edits", _ordered(self.edits, f"fix {self.title!r}"))
 
     @classmethod
     def safe(cls, title: str, *edits: Edit) -> Fix:
@@ -160,14 +175,23 @@ class Fix:
 
     @property
     def start(self) -> int:
-        return self.edits[0].start
+        """Where its first edit of the Dockerfile starts (-1: it edits only other files)."""
+        return self.edits[0].start if self.edits else -1
 
     @property
     def end(self) -> int:
-        return self.edits[-1].end
+        return self.edits[-1].end if self.edits else -1
 
     def applies(self, level: Applicability) -> bool:
         return self.applicability >= level and self.applicability is not Applicability.DISPLAY
+
+
+def _ordered(edits: tuple[Edit, ...], what: str) -> tuple[Edit, ...]:
+    ordered = tuple(sorted(edits))
+    for before, after in itertools.pairwise(ordered):
+        if before.end > after.start:
+            raise ValueError(f"overlapping edits in {what}: {before} / {after}")
+    return ordered
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +226,9 @@ class Diagnostic:
     edits: tuple[TextEdit, ...] = ()
     changes: ImageChanges | None = None  # what the fix may change in the image (None: no fix)
     requires: tuple[BuildSecret, ...] = ()  # what the fixed file's build must be given
+    # The fix's edits to other files of the build context (path relative to it), placed in
+    # that file's text as the fix found it (as it is on disk, unless a fix before edited it).
+    file_edits: tuple[tuple[str, tuple[TextEdit, ...]], ...] = ()
 
     @property
     def build_flags(self) -> tuple[str, ...]:

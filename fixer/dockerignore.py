@@ -1,10 +1,12 @@
 """``.dockerignore``: which files of a build context a build sees, matched as BuildKit matches them.
 
-BuildKit (moby/patternmatcher) reads one pattern per line: ``#`` starts a comment line, blank
-lines are skipped, ``!`` makes an exception, each pattern is cleaned like a path (``./a/`` is
-``a``, a leading ``/`` is dropped). A pattern is Go's ``filepath.Match`` per path segment plus
-``**`` for any number of segments. A path is excluded when the last pattern that matches it or
-one of its parent directories is not an exception.
+BuildKit (moby/patternmatcher's ``ignorefile.ReadAll``) reads one pattern per line (a BOM before
+the first dropped): a line starting with ``#`` is a comment -- checked before blanks are
+trimmed, so `` #x`` is the pattern ``#x`` --, blank lines are skipped, ``!`` makes an exception,
+each pattern is cleaned like a path (``./a/`` is ``a``, a leading ``/`` is dropped). A pattern
+is Go's ``filepath.Match`` per path segment plus ``**`` for any number of segments. A path is
+excluded when the last pattern that matches it or one of its parent directories is not an
+exception.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +31,11 @@ class DockerIgnore:
     @classmethod
     def parse(cls, text: str) -> DockerIgnore:
         patterns = []
-        for line in text.splitlines():
-            line = line.strip()
-            if not line or line.startswith("#"):
+        for line in text.removeprefix("\ufeff").split("\n"):  # Go's bufio.ScanLines
+            if line.startswith("#"):
+                continue
+            line = line.removesuffix("\r").strip()
+            if not line:
                 continue
             exception = line.startswith("!")
             body = line[1:].strip() if exception else line
@@ -41,14 +44,6 @@ class DockerIgnore:
                 continue
             patterns.append(Pattern(cleaned, not exception, pattern_regex(cleaned)))
         return cls(tuple(patterns))
-
-    @classmethod
-    def of(cls, context: Path) -> DockerIgnore:
-        """The rules of ``context/.dockerignore`` (none when there is no such file)."""
-        try:
-            return cls.parse((context / ".dockerignore").read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            return cls()
 
     def excludes(self, path: str) -> bool:
         """Whether the context path ``path`` (relative, ``/``-separated) is left out of the build."""

@@ -18,11 +18,12 @@ it: ``Origin`` maps a later pass's offsets back through the edits of the passes 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix, TextEdit, apply_edits
+from fixer.context_files import ContextFiles, FileChange
+from fixer.diagnostic import Applicability, Diagnostic, Edit, FileEdit, Fix, TextEdit, apply_edits
 from fixer.rules._base import Context, Rule, Violation
 from fixer.settings import DEFAULT_SETTINGS, Settings
 from fixer.suppress import Suppressions
@@ -44,6 +45,7 @@ ENGINE_CODE = "DF000"
 class EngineResult:
     output: str
     diagnostics: list[Diagnostic]
+    files: tuple[FileChange, ...] = ()  # the other files of the build context the fixes edit
 
 
 def run(
@@ -54,6 +56,7 @@ def run(
     build_context: Path | None = None,
     settings: Settings = DEFAULT_SETTINGS,
     pins: Pins | None = None,
+    edit_files: bool = True,
 ) -> EngineResult:
     """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
 
@@ -63,6 +66,10 @@ def run(
     write it) where the build's meaning depends on what is there (is an ``ADD`` source a tar?).
     ``settings`` say which stage ships and what user to create (see ``fixer.settings``).
     ``pins`` are the digests resolved for the file's image tags (``--pin``), for DF401.
+    A fix may also edit other files of the build context (``Fix.files``: ``.dockerignore``);
+    those edits go to an overlay the next pass's rules read (``fixer.context_files``), and the
+    result lists every file they change. Without ``edit_files`` (stdin, where only the text
+    comes back) such fixes are left as findings.
 
     Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
     remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
@@ -76,25 +83,29 @@ def run(
     original = text
     tree = parse(text)
     # every diagnostic is placed in the input's lines
-    source = ctx = Context(text, tree, build_context, settings, pins)
+    files = ContextFiles(build_context)
+    source = ctx = Context(text, tree, build_context, settings, pins, files)
     origin = Origin()
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
     for _ in range(MAX_PASSES):
         violations = _check(ctx, rules, overrides or {})
-        chosen = _non_overlapping(v for v in violations if _wanted(v, level, text, rejected))
+        wanted = (v for v in violations if _wanted(v, level, text, rejected, files, edit_files))
+        chosen = _non_overlapping(wanted)
         if not chosen:
-            remaining = [_diagnostic(source, origin, v) for v in violations]
-            return EngineResult(text, sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule)))
+            remaining = [_diagnostic(source, origin, v, files) for v in violations]
+            diagnostics = sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule))
+            return EngineResult(text, diagnostics, files.changes())
         kept, new_text, new_tree = _apply_checked(text, tree, chosen)
         for violation in chosen:
             if violation in kept:
-                applied.append(_diagnostic(source, origin, violation, fixed=True))
+                applied.append(_diagnostic(source, origin, violation, files, fixed=True))
             else:
                 rejected.add(_fingerprint(violation, text))
         origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
+        files = _edit_files(files, kept)
         text, tree = new_text, new_tree
-        ctx = Context(text, tree, build_context, settings, pins)
+        ctx = Context(text, tree, build_context, settings, pins, files)
     # A fix that keeps re-firing is a bug in a rule: write nothing rather than a half-fixed file.
     message = f"fixes did not settle in {MAX_PASSES} passes; file left unchanged"
     return EngineResult(original, [Diagnostic(ENGINE_CODE, "fixes-did-not-converge", 1, 1, message)])
@@ -128,9 +139,32 @@ def _override(violation: Violation, overrides: Mapping[str, Applicability]) -> V
     return dataclasses.replace(violation, fix=dataclasses.replace(fix, applicability=wanted))
 
 
-def _wanted(violation: Violation, level: Applicability, text: str, rejected: set[Fingerprint]) -> bool:
+def _wanted(
+    violation: Violation,
+    level: Applicability,
+    text: str,
+    rejected: set[Fingerprint],
+    files: ContextFiles,
+    edit_files: bool,
+) -> bool:
     fix = violation.fix
-    return fix is not None and fix.applies(level) and _fingerprint(violation, text) not in rejected
+    if fix is None or not fix.applies(level) or _fingerprint(violation, text) in rejected:
+        return False
+    return not fix.files or (edit_files and all(_applicable(files, edit) for edit in fix.files))
+
+
+def _applicable(files: ContextFiles, edit: FileEdit) -> bool:
+    """Whether ``edit`` can be made: the file is one dfix edits, and every edit lies in it."""
+    found = files.get(edit.path)
+    return found.editable and all(0 <= e.start <= e.end <= len(found.text) for e in edit.edits)
+
+
+def _edit_files(files: ContextFiles, kept: Iterable[Violation]) -> ContextFiles:
+    """``files`` with the edits of the fixes ``kept`` applied (one fix per file per pass)."""
+    for violation in kept:
+        for edit in _fix(violation).files:
+            files = files.edited(edit.path, apply_edits(files.get(edit.path).text, list(edit.edits)))
+    return files
 
 
 def _fingerprint(violation: Violation, text: str) -> Fingerprint:
@@ -142,13 +176,18 @@ def _fingerprint(violation: Violation, text: str) -> Fingerprint:
 
 
 def _non_overlapping(violations: Iterable[Violation]) -> list[Violation]:
+    """The fixes of one pass: none overlaps (or touches) another's Dockerfile edits, and no two
+    edit the same other file (each one's offsets are in the text the pass started with)."""
     chosen: list[Violation] = []
     last_end = -1
+    edited: set[str] = set()
     for violation in sorted(violations, key=lambda v: (_fix(v).start, _fix(v).end)):
-        if _fix(violation).start <= last_end:
-            continue  # overlaps (or touches) a fix already taken: next pass
+        fix = _fix(violation)
+        if (fix.edits and fix.start <= last_end) or any(edit.path in edited for edit in fix.files):
+            continue  # next pass
         chosen.append(violation)
-        last_end = _fix(violation).end
+        edited.update(edit.path for edit in fix.files)
+        last_end = fix.end if fix.edits else last_end
     return chosen
 
 
@@ -285,8 +324,15 @@ def _back(edits: tuple[Edit, ...], offset: int, end: bool) -> int:
     return offset - shift
 
 
-def _diagnostic(source: Context, origin: Origin, violation: Violation, fixed: bool = False) -> Diagnostic:
-    """The diagnostic for a violation in the text ``origin`` maps back to the input ``source``."""
+def _diagnostic(
+    source: Context,
+    origin: Origin,
+    violation: Violation,
+    files: ContextFiles,
+    fixed: bool = False,
+) -> Diagnostic:
+    """The diagnostic for a violation in the text ``origin`` maps back to the input ``source``;
+    its edits of other files are placed in their text in ``files`` (as the fix found them)."""
 
     def position(start: int, end: int) -> tuple[int, int, int, int]:
         first, last = origin.span(start, end)
@@ -310,4 +356,23 @@ def _diagnostic(source: Context, origin: Origin, violation: Violation, fixed: bo
         else (),
         changes=(fix.changes or violation.rule.image_changes) if fix else None,
         requires=fix.requires if fix else (),
+        file_edits=tuple(_file_edits(fix, files)) if fix else (),
     )
+
+
+def _file_edits(fix: Fix, files: ContextFiles) -> Iterator[tuple[str, tuple[TextEdit, ...]]]:
+    for edit in fix.files:
+        text = files.get(edit.path).text
+        yield (
+            edit.path,
+            tuple(
+                TextEdit(*_line_column(text, e.start), *_line_column(text, e.end), e.content)
+                for e in edit.edits
+            ),
+        )
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text`` (a file other than the Dockerfile)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

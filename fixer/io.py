@@ -79,18 +79,55 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, len(prefix) + 1
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str, was: str | None = None) -> None:
     """Replace the existing file at ``path`` with ``text`` encoded as UTF-8, atomically.
 
     The new content goes to a temporary file in the same directory (so ``os.replace`` is a
     rename on one filesystem), is fsynced, takes the old file's mode and, where permitted, its
     owner, and then replaces it: readers see the old file or the new one, never a mix.
     A symlink is followed, so the file it points to is replaced and the link is kept.
+    ``was`` is the text dfix read: when the file no longer holds it (someone edited it while
+    dfix ran), nothing is written and the error says so, rather than losing their edit.
     """
     try:
-        _replace(os.path.realpath(path), text.encode("utf-8"))
+        target = os.path.realpath(path)
+        if was is not None and not _unchanged(target, was):
+            raise SourceError(os.fspath(path), CHANGED)
+        _replace(target, text.encode("utf-8"))
     except OSError as error:
         raise SourceError(os.fspath(path), error.strerror or str(error)) from None
+
+
+def create_new(path: str | os.PathLike[str], text: str) -> None:
+    """Create the file ``path`` holding ``text`` (UTF-8), atomically, and never over a file
+    that appeared since dfix found none there; its mode is what the umask leaves of 0666, as
+    an editor's new file gets."""
+    name = os.fspath(path)
+    directory, base = os.path.split(name)
+    temp = os.path.join(directory, f".{base}.{os.urandom(6).hex()}.dfix")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(temp, name)  # unlike a rename, fails when the file exists
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+    except FileExistsError:
+        raise SourceError(name, CHANGED) from None
+    except OSError as error:
+        raise SourceError(name, error.strerror or str(error)) from None
+
+
+CHANGED = "changed while dfix ran; not written"
+
+
+def _unchanged(target: str, was: str) -> bool:
+    with open(target, "rb") as stream:
+        return stream.read(MAX_BYTES + 1) == was.encode("utf-8")
 
 
 def _replace(target: str, data: bytes) -> None:

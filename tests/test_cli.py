@@ -1015,3 +1015,77 @@ def test_verify_refuses_a_selector_that_names_no_rule_before_building(dfix: Runn
     result = dfix("verify", "--select", "DF6O1", "Dockerfile", cwd=tmp_path)
     assert result.code == 2
     assert result.messages[0].startswith("dfix verify: --select: `DF6O1` names no rule (did you mean DF601")
+
+
+# --- fixes that edit .dockerignore ---------------------------------------------------------------
+
+KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
+COPY_DOT = b'FROM debian:12\nWORKDIR /app\nCOPY . .\nCMD ["./run"]\n'
+
+
+def secret_context(directory: Path, ignore: bytes | None = None) -> Path:
+    """A build context whose `COPY . .` brings a private key along (DF202's .dockerignore fix)."""
+    dockerfile = write(directory, "Dockerfile", COPY_DOT)
+    write(directory, "deploy/id_rsa", KEY)
+    if ignore is not None:
+        write(directory, ".dockerignore", ignore)
+    return dockerfile
+
+
+def test_diff_shows_the_dockerignore_it_creates_and_patch_applies_it(dfix: Runner, tmp_path: Path) -> None:
+    secret_context(tmp_path / "app")
+    result = dfix("--diff", "--unsafe-fixes", "--select", "DF202", "app", cwd=tmp_path)
+    assert result.code == 1  # --diff fails when a file would change, here only .dockerignore
+    assert result.stdout == (b"--- /dev/null\n+++ b/app/.dockerignore\n@@ -0,0 +1 @@\n+deploy/id_rsa\n")
+    assert not (tmp_path / "app" / ".dockerignore").exists()
+    patch = shutil.which("patch")
+    if patch is not None:
+        subprocess.run([patch, "-p1"], input=result.stdout, cwd=tmp_path, check=True, capture_output=True)
+        assert (tmp_path / "app" / ".dockerignore").read_bytes() == b"deploy/id_rsa\n"
+
+
+def test_write_edits_the_dockerignore_and_leaves_the_dockerfile(dfix: Runner, tmp_path: Path) -> None:
+    dockerfile = secret_context(tmp_path, ignore=b"*.log\r\nnode_modules")
+    before = snapshot(dockerfile)
+    result = dfix("--write", "--unsafe-fixes", "--select", "DF202", "Dockerfile", cwd=tmp_path)
+    assert (result.code, result.stdout, result.messages) == (
+        0,
+        b"",
+        ["Fixed 1 issue in 1 file; 0 remaining."],
+    )
+    assert (tmp_path / ".dockerignore").read_bytes() == b"*.log\r\nnode_modules\r\ndeploy/id_rsa\r\n"
+    assert snapshot(dockerfile) == before  # not rewritten: its text did not change
+    assert dfix("--check", "--unsafe-fixes", "--select", "DF202", "Dockerfile", cwd=tmp_path).code == 0
+
+
+def test_json_names_the_other_file_and_the_edits_placed_in_it(dfix: Runner, tmp_path: Path) -> None:
+    secret_context(tmp_path, ignore=b"*.log\n")
+    result = dfix("--format", "json", "--unsafe-fixes", "--select", "DF202", "Dockerfile", cwd=tmp_path)
+    (entry,) = result.json()["files"]
+    assert (entry["changed"], entry["written"]) == (True, False)
+    assert entry["other_files"] == [{"path": ".dockerignore", "created": False}]
+    (diagnostic,) = entry["diagnostics"]
+    assert diagnostic["edits"] == []
+    assert diagnostic["file_edits"] == [
+        {
+            "path": ".dockerignore",
+            "edits": [{"line": 2, "column": 1, "end_line": 2, "end_column": 1, "content": "deploy/id_rsa\n"}],
+        }
+    ]
+
+
+def test_stdin_gets_no_fix_that_edits_another_file(dfix: Runner, tmp_path: Path) -> None:
+    secret_context(tmp_path)
+    args = ("-", "--write", "--unsafe-fixes", "--select", "DF202", "--stdin-filename", "Dockerfile")
+    result = dfix(*args, stdin=COPY_DOT, cwd=tmp_path)
+    assert (result.code, result.stdout) == (1, COPY_DOT)
+    assert "DF202" in result.messages[0] and "[*]" not in result.messages[0]
+    assert not (tmp_path / ".dockerignore").exists()
+
+
+def test_a_symlinked_dockerignore_is_never_written_through(dfix: Runner, tmp_path: Path) -> None:
+    secret_context(tmp_path)
+    outside = write(tmp_path.parent, "outside-rules", b"*.log\n")
+    (tmp_path / ".dockerignore").symlink_to(outside)
+    result = dfix("--write", "--unsafe-fixes", "--select", "DF202", "Dockerfile", cwd=tmp_path)
+    assert result.code == 1 and outside.read_bytes() == b"*.log\n"

@@ -29,13 +29,16 @@ from fixer.dockerignore import DockerIgnore
         ("[^a-c]x", "bx", False),
         (".git", ".gitignore", False),
         ("node_modules", "node_modules", True),
+        # ignorefile.ReadAll: `#` is a comment only in the first column (before blanks are
+        # trimmed), a BOM before the first line goes, and CRLF lines end as LF lines do
+        (" #x", "#x", True),
+        ("\ufeff.env", ".env", True),
+        ("\ufeff#.env", ".env", False),
+        (".env\r\nid_rsa\r\n", "id_rsa", True),
+        ("a\x0cb", "a\x0cb", True),  # only a newline ends a line (str.splitlines would split)
+        ("\\#secret", "#secret", True),  # an escaped `#` is a pattern
+        ("\\!secret", "!secret", True),
     ],
 )
 def test_matching(rules: str, path: str, excluded: bool) -> None:
     assert DockerIgnore.parse(rules).excludes(path) is excluded
-
-
-def test_missing_file_excludes_nothing(tmp_path: object) -> None:
-    from pathlib import Path
-
-    assert not DockerIgnore.of(Path(str(tmp_path))).excludes("anything")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from fixer import engine
-from fixer.diagnostic import Applicability, Diagnostic, Edit, Fix
+from fixer.context_files import FileChange
+from fixer.diagnostic import Applicability, Diagnostic, Edit, FileEdit, Fix, TextEdit
 from fixer.rules import select_rules
 from fixer.rules._base import Context, Rule, Violation
 from fixer.rules._lines import insert_lines_after
@@ -341,3 +342,63 @@ class RaisesParseError(Rule):
 def test_an_error_inside_a_rule_is_never_the_inputs_parse_error() -> None:
     with pytest.raises(engine.RuleError, match="rule DF990 failed: ParseError: 1:1: file with no"):
         run("FROM a:1\n", RaisesParseError())
+
+
+class IgnoresCopiedSecrets(Rule):
+    """Test rule: for each `COPY <name> …` whose name .dockerignore does not list yet, a fix
+    that only appends the name to .dockerignore (as DF202 does for `COPY . .`)."""
+
+    code, name, summary = "DF984", "test-ignores-copied-secrets", "test"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        ignore = ctx.files.get(".dockerignore")
+        listed = ignore.text.split("\n")
+        for located in ctx.instructions:
+            words = located.node.buildkit.value
+            if located.node.keyword == "COPY" and words[0] not in listed:
+                edit = FileEdit(".dockerignore", (Edit.insertion(len(ignore.text), words[0] + "\n"),))
+                fix = Fix("ignore it", (), Applicability.SAFE, files=(edit,))
+                yield self.violation(located.offset, located.content_end, "copied", fix)
+
+
+FILES_TEXT = "FROM scratch\nCOPY a /\nCOPY b /\nCMD x\n"
+
+
+def test_fixes_that_edit_another_file_go_to_an_overlay_one_per_pass(tmp_path: Path) -> None:
+    (tmp_path / ".dockerignore").write_text("old\n")
+    rules = [IgnoresCopiedSecrets(), ReplaceKeyword()]
+    result = engine.run(FILES_TEXT, rules, Applicability.SAFE, build_context=tmp_path)
+    assert result.output == FILES_TEXT.replace("CMD", "ENTRYPOINT")
+    assert result.files == (FileChange(".dockerignore", "old\n", "old\na\nb\n"),)
+    assert (tmp_path / ".dockerignore").read_text() == "old\n"  # the disk is never written
+    edits = [d.file_edits for d in result.diagnostics if d.rule == "DF984"]
+    # each placed in the file as the fix found it: `b` after the pass that added `a`
+    assert edits == [
+        ((".dockerignore", (TextEdit(2, 1, 2, 1, "a\n"),)),),
+        ((".dockerignore", (TextEdit(3, 1, 3, 1, "b\n"),)),),
+    ]
+    assert all(d.fixed for d in result.diagnostics)
+
+
+def test_a_file_not_there_is_created_and_without_edit_files_nothing_is(tmp_path: Path) -> None:
+    rules = [IgnoresCopiedSecrets()]
+    created = engine.run(FILES_TEXT, rules, Applicability.SAFE, build_context=tmp_path)
+    assert created.files == (FileChange(".dockerignore", None, "a\nb\n"),)
+    kept = engine.run(FILES_TEXT, rules, Applicability.SAFE, build_context=tmp_path, edit_files=False)
+    assert kept.files == () and not any(d.fixed for d in kept.diagnostics)
+    unknown = engine.run(FILES_TEXT, rules, Applicability.SAFE)  # no context: nothing to edit
+    assert unknown.files == () and len(unknown.diagnostics) == 2
+
+
+@pytest.mark.parametrize("kind", ["symlink", "undecodable", "directory"])
+def test_a_file_dfix_must_not_edit_leaves_the_fix_a_finding(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / ".dockerignore"
+    if kind == "symlink":
+        (tmp_path / "elsewhere").write_text("old\n")
+        target.symlink_to(tmp_path / "elsewhere")
+    elif kind == "undecodable":
+        target.write_bytes(b"\xff\n")
+    else:
+        target.mkdir()
+    result = engine.run(FILES_TEXT, [IgnoresCopiedSecrets()], Applicability.SAFE, build_context=tmp_path)
+    assert result.files == () and not any(d.fixed for d in result.diagnostics)

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from fixer.io import MAX_BYTES, SourceError, decode, read_dockerfile, read_stream, write_atomic
+from fixer.io import MAX_BYTES, SourceError, create_new, decode, read_dockerfile, read_stream, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,31 @@ def test_write_atomic_keeps_the_owner(tmp_path) -> None:
     write_atomic(path, "FROM b\n")
     st = path.stat()
     assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (65534, 65534, 0o4755)
+
+
+def test_write_atomic_leaves_a_file_changed_since_it_was_read(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM a\nLABEL x=1\n")  # someone appended while dfix ran
+    with pytest.raises(SourceError) as raised:
+        write_atomic(path, "FROM b\n", was="FROM a\n")
+    assert str(raised.value) == f"{path}: changed while dfix ran; not written"
+    assert path.read_bytes() == b"FROM a\nLABEL x=1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
+    write_atomic(path, "FROM b\n", was="FROM a\nLABEL x=1\n")
+    assert path.read_bytes() == b"FROM b\n"
+
+
+def test_create_new_makes_the_file_with_the_umask_mode_and_never_over_one(tmp_path) -> None:
+    path = tmp_path / ".dockerignore"
+    old = os.umask(0o027)
+    try:
+        create_new(path, "id_rsa\r\n")
+    finally:
+        os.umask(old)
+    assert path.read_bytes() == b"id_rsa\r\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+    with pytest.raises(SourceError) as raised:
+        create_new(path, "other\n")  # it appeared since dfix found none there
+    assert str(raised.value) == f"{path}: changed while dfix ran; not written"
+    assert path.read_bytes() == b"id_rsa\r\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dockerignore"]

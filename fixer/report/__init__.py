@@ -11,8 +11,16 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from fixer.api import Diagnostic
+from fixer.api import Diagnostic, FileChange
 from fixer.io import SourceError
+
+
+@dataclass(frozen=True, slots=True)
+class OtherFile:
+    """A file of the build context beside the Dockerfile that its fixes edit (``.dockerignore``)."""
+
+    path: str  # as the user would name it: the context (or the Dockerfile's directory) joined
+    change: FileChange
 
 
 class Mode(Enum):
@@ -30,6 +38,7 @@ class FileReport:
     error: SourceError | None = None
     diff: str | None = None  # with --diff
     output: str | None = None  # the fixed text of stdin, with --write
+    others: Sequence[OtherFile] = ()  # other files the fixes edit (written with it, in WRITE)
 
 
 class Reporter(Protocol):

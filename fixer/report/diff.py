@@ -13,10 +13,12 @@ import difflib
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
-def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
-    """The diff from ``old`` to ``new`` with ``--- a/path`` / ``+++ b/path`` headers; "" if equal."""
+def unified_diff(old: str, new: str, path: str, context: int = 3, created: bool = False) -> str:
+    """The diff from ``old`` to ``new`` with ``--- a/path`` / ``+++ b/path`` headers; "" if equal.
+    A file ``created`` is diffed from ``/dev/null``, as git and patch(1) expect."""
     name = path.lstrip("/")  # git's a/ b/ prefixes; an absolute path keeps one slash
-    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}", n=context)
+    before = "/dev/null" if created else f"a/{name}"
+    lines = difflib.unified_diff(_lines(old), _lines(new), before, f"b/{name}", n=context)
     return "".join(line if line.endswith("\n") else line + "\n" + NO_NEWLINE for line in lines)
 
 

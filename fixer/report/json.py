@@ -15,6 +15,12 @@
 ``--write`` (or was, in that mode); ``build_flags`` are what the fixed file's build must be given
 (``--secret id=npmrc,src=.npmrc``: a secret the file no longer copies in); ``diff`` is present with
 ``--diff`` and ``output`` (the fixed text) with ``- --write``.
+
+A fix may edit another file of the build context (DF202 adds entries to ``.dockerignore``): the
+file's ``other_files`` lists each such file as ``{"path", "created"}`` (``path`` as the Dockerfile's
+is given: its directory, or ``--context``, joined; ``created``: it did not exist), written with
+the Dockerfile when ``written``; the diagnostic's ``file_edits`` are ``{"path", "edits"}`` with
+``path`` relative to the build context and the edits placed in that file's text.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import json
 from typing import Any, BinaryIO, TextIO
 
 from fixer.api import Diagnostic
+from fixer.diagnostic import TextEdit
 from fixer.io import SourceError
 from fixer.report import FileReport
 
@@ -53,6 +60,10 @@ def file_entry(report: FileReport) -> dict[str, Any]:
         "error": None if report.error is None else error_entry(report.error),
         "diagnostics": [diagnostic_entry(d) for d in report.diagnostics],
     }
+    if report.others:
+        entry["other_files"] = [
+            {"path": other.path, "created": other.change.before is None} for other in report.others
+        ]
     extras = {"diff": report.diff, "output": report.output}
     entry.update((key, value) for key, value in extras.items() if value is not None)
     return entry
@@ -73,17 +84,28 @@ def diagnostic_entry(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_column": diagnostic.end_column,
         "message": diagnostic.message,
         "fix_title": diagnostic.fix_title,
-        "edits": [
-            {
-                "line": edit.line,
-                "column": edit.column,
-                "end_line": edit.end_line,
-                "end_column": edit.end_column,
-                "content": edit.content,
-            }
-            for edit in diagnostic.edits
-        ],
+        "edits": [_edit_entry(edit) for edit in diagnostic.edits],
         "applicability": applicability.label if applicability is not None else None,
         "fixed": diagnostic.fixed,
         "build_flags": list(diagnostic.build_flags),
+        **(
+            {
+                "file_edits": [
+                    {"path": path, "edits": [_edit_entry(e) for e in edits]}
+                    for path, edits in diagnostic.file_edits
+                ]
+            }
+            if diagnostic.file_edits
+            else {}
+        ),
+    }
+
+
+def _edit_entry(edit: TextEdit) -> dict[str, Any]:
+    return {
+        "line": edit.line,
+        "column": edit.column,
+        "end_line": edit.end_line,
+        "end_column": edit.end_column,
+        "content": edit.content,
     }

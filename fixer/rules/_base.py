@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
+from fixer.context_files import ContextFiles
 from fixer.diagnostic import NO_CHANGES, Fix, ImageChanges
 from fixer.settings import DEFAULT_SETTINGS, Settings
 from fixer.syntax import Comment, Dockerfile, Instruction, Located
@@ -58,11 +59,14 @@ class Context:
         build_context: Path | None = None,
         settings: Settings = DEFAULT_SETTINGS,
         pins: Pins | None = None,
+        files: ContextFiles | None = None,
     ) -> None:
         self.text = text
         self.tree = tree
         # The directory the file is built in (None: unknown, e.g. stdin): read, never written.
         self.build_context = build_context
+        # Its files that fixes edit (.dockerignore), as the fixes before this pass left them.
+        self.files = files if files is not None else ContextFiles(build_context)
         self.settings = settings
         # Digests the registry (or the digest cache) answered for this file's image tags, when
         # pinning was asked for; None otherwise, and unpinned images are only reported.

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from fixer.context_files import FileChange
 from fixer.diagnostic import Diagnostic
 from fixer.verify.accounts import ACCOUNT_FILES, user_notes
 from fixer.verify.builders import Builder, BuildError, BuildRequest
@@ -92,14 +93,17 @@ def verify(
     context: Path,
     build_args: Mapping[str, str] | None = None,
     target: str | None = None,
+    files: Sequence[FileChange] = (),
 ) -> VerifyReport:
     """Build ``original`` and ``fixed`` (Dockerfile texts) in ``context`` and explain the differences.
 
     ``fixes`` are the applied fixes (diagnostics with ``fixed`` set), each with the ImageChanges
-    it declares. The caller owns ``builder`` and closes it.
+    it declares; ``files``, the other files of the context they edit (``.dockerignore``), which
+    the fixed build reads as fixed while the context stays as it is. The caller owns
+    ``builder`` and closes it.
     """
     report = VerifyReport(path, Verdict.NOTHING_TO_VERIFY, list(fixes), builder.name)
-    if original == fixed:
+    if original == fixed and not files:
         return report
     with tempfile.TemporaryDirectory(prefix="dfix-verify-") as scratch:
         work = Path(scratch)
@@ -107,10 +111,14 @@ def verify(
         secrets = {**_dummy_secrets(work, _mount_ids(mounts, "secret")), **_given_secrets(context, fixes)}
         ssh = _dummy_ssh_keys(work, _mount_ids(mounts, "ssh")) if shutil.which("ssh-keygen") else {}
         built: dict[str, _Built | BuildError] = {}
+        fixed_ignore = _fixed_ignore_file(work, files)
         for label, text in (("original", original), ("fixed", fixed)):
             dockerfile = work / f"{label}.Dockerfile"
             dockerfile.write_text(text, encoding="utf-8", newline="")
-            request = BuildRequest(dockerfile, context, dict(build_args or {}), target, secrets, ssh)
+            ignore_file = fixed_ignore if label == "fixed" else None
+            request = BuildRequest(
+                dockerfile, context, dict(build_args or {}), target, secrets, ssh, ignore_file
+            )
             try:
                 built[label] = _build(
                     builder, request, f"localhost/dfix-verify/{label}:{work.name.lower()}", work
@@ -129,6 +137,18 @@ def verify(
         leaked = any(finding.fixed_layers for finding in report.secrets)
         report.verdict = Verdict.EXPLAINED if report.attribution.ok and not leaked else Verdict.UNEXPLAINED
     return report
+
+
+def _fixed_ignore_file(work: Path, files: Sequence[FileChange]) -> Path | None:
+    """The fixed ``.dockerignore`` written outside the context, when a fix edits it."""
+    unknown = [change.path for change in files if change.path != ".dockerignore"]
+    if unknown:
+        raise ValueError(f"dfix verify builds with a fixed .dockerignore only, not {unknown}")
+    for change in files:
+        path = work / "fixed.dockerignore"
+        path.write_text(change.after, encoding="utf-8", newline="")
+        return path
+    return None
 
 
 @dataclass(frozen=True, slots=True)

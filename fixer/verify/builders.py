@@ -60,7 +60,8 @@ class NoBuilder(Exception):
 class BuildRequest:
     """One build: the Dockerfile (anywhere), the context directory, and the build's inputs.
     ``secrets`` maps a secret id to the file that holds its (dummy) value, ``ssh`` an ssh mount
-    id to a private key the builder serves through an agent."""
+    id to a private key the builder serves through an agent; ``ignore_file`` replaces the
+    context's ``.dockerignore`` (the fixed one, when a fix edits it)."""
 
     dockerfile: Path
     context: Path
@@ -68,6 +69,7 @@ class BuildRequest:
     target: str | None = None
     secrets: Mapping[str, Path] = field(default_factory=dict)
     ssh: Mapping[str, Path] = field(default_factory=dict)
+    ignore_file: Path | None = None
 
 
 class Builder(Protocol):
@@ -206,6 +208,8 @@ class Buildah:
             args += ["--secret", f"id={secret},src={path}"]
         for ssh_id, key_file in request.ssh.items():
             args += ["--ssh", f"{ssh_id}={key_file}"]
+        if request.ignore_file is not None:
+            args += ["--ignorefile", str(request.ignore_file)]
         return args
 
     def _note_isolation(self, isolation: tuple[str, ...]) -> None:
@@ -418,7 +422,7 @@ class _UnixConnection(http.client.HTTPConnection):
 def _context_tar(request: BuildRequest, out: IO[bytes]) -> str:
     """Write the context (``.dockerignore`` applied) and the Dockerfile as a tarball to ``out``;
     return the Dockerfile's name in it."""
-    dockerignore = request.context / ".dockerignore"
+    dockerignore = request.ignore_file or request.context / ".dockerignore"
     rules = dockerignore.read_bytes() if dockerignore.is_file() else b""
     ignore = DockerIgnore.parse(rules.decode("utf-8", errors="replace"))
     name = f".dfix-verify-{os.getpid()}.Dockerfile"

@@ -78,3 +78,36 @@ def test_secrets_oracle(case: Case, lab: Lab, tmp_path: Path) -> None:
         report.fixed.reference if report.fixed else "", ["sh", "-c", "cat /app/used.sum /app.sum 2>/dev/null"]
     )
     assert used.stdout.strip() == hashlib.sha256(case.content).hexdigest(), used
+
+
+def test_copy_dot_secret_kept_out_by_the_dockerignore_fix(lab: Lab, tmp_path: Path) -> None:
+    """DF202's .dockerignore fix: `COPY . .` with keys in the context. The fixed build reads the
+    fixed .dockerignore (the context itself stays as it is): the keys are in no layer, the
+    other files arrive as before, and nothing else differs."""
+    for name, content in {
+        "src/main.txt": b"main\n",
+        "deploy/id_ed25519": KEY,
+        "certs/tls.key": KEY,
+        "build.log": b"excluded already\n",
+        ".dockerignore": b"*.log",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    text = f"FROM {lab.image('debian')}\nWORKDIR /app\nCOPY . .\nRUN cp /app/src/main.txt /copied.txt\n"
+    result = fixer.fix(text, unsafe=True, select=["DF202"], context=tmp_path)
+    assert result.output == text
+    (change,) = result.files
+    assert change.after == "*.log\ncerts/tls.key\ndeploy/id_ed25519\n"
+    applied = [d for d in result.diagnostics if d.fixed]
+    report = verify(
+        "df202-dockerignore", text, result.output, applied, lab.builder, tmp_path, files=result.files
+    )
+    _record(report)
+    shown = render_text(report)
+    print(shown)
+    assert report.verdict is Verdict.EXPLAINED, shown
+    assert {s.path for s in report.secrets} == {"/app/certs/tls.key", "/app/deploy/id_ed25519"}
+    assert all(s.original_layers and s.fixed_layers == () for s in report.secrets), shown
+    assert (tmp_path / ".dockerignore").read_bytes() == b"*.log"  # verify edits no context
+    copied = lab.builder.run(report.fixed.reference if report.fixed else "", ["cat", "/copied.txt"])
+    assert copied.stdout == "main\n", copied

@@ -61,6 +61,18 @@ def test_explained_exits_0_in_every_format(lab: Lab, tmp_path: Path) -> None:
     assert leftovers() == before  # every private storage is gone
 
 
+def test_a_fixed_dockerignore_is_what_the_fixed_build_reads(lab: Lab, tmp_path: Path) -> None:
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZQ==\n-----END OPENSSH PRIVATE KEY-----\n"
+    (tmp_path / "deploy").mkdir()
+    path = write(
+        tmp_path, f"FROM {lab.image('busybox')}\nCOPY . /app\n", **{"deploy/id_rsa": key, "a.txt": "a\n"}
+    )
+    done = dfix_verify(lab, "--unsafe-fixes", "--select", "DF202", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "secret /app/deploy/id_rsa: in layers 2 of the original, none of the fixed image" in done.stdout
+    assert not (tmp_path / ".dockerignore").exists()  # verify builds it from a copy, never writes
+
+
 def test_nothing_to_verify_exits_0_without_building(lab: Lab, tmp_path: Path) -> None:
     path = write(tmp_path, f"FROM {lab.image('busybox')}\nCOPY notes.txt /docs/\n", **{"notes.txt": "n\n"})
     done = dfix_verify(lab, str(path))

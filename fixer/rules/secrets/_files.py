@@ -62,6 +62,7 @@ class SecretFile:
     path: str  # as the Dockerfile or the context names it
     kind: str  # "a private key", "an npm credentials file", …
     brought_along: bool = False  # found inside a copied directory, not named by the COPY
+    found_in: str | None = None  # that directory, relative to the build context
 
 
 def secret_kind(source: str, destination: str | None = None) -> str | None:

@@ -11,6 +11,7 @@ from fixer.diagnostic import ImageChanges
 from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
 from fixer.rules._stages import shipped_chain
 from fixer.rules.secrets._files import SecretFile, content_says, secret_kind
+from fixer.rules.secrets._ignore import IGNORE_FILE, ignore_fix
 from fixer.rules.secrets._mount import landing, mount_fix
 
 if TYPE_CHECKING:
@@ -68,6 +69,19 @@ class SecretFileCopied(Rule):
     same path. `dfix verify` shows the layer that is gone and the secret in no layer of the
     fixed image, and nothing else; the directory the COPY created may be missing.
 
+    Secret files a directory COPY brings along (`COPY . .`) are added to the build context's
+    `.dockerignore` (created if missing): a fix that edits that file, not the Dockerfile, and
+    shown in `--diff` as its own file. Unsafe too, since it changes every build of that
+    context, and left a finding wherever the build may want the file: a later instruction
+    names it, a later RUN runs a tool that reads such a file unasked (npm or yarn a project's
+    `.npmrc`, curl or git a `.netrc`, ssh or git a key), a later RUN the shell analysis
+    cannot read, another Dockerfile at the context's root names it, a dotenv or `.htpasswd`
+    (read when the image runs), or a `Dockerfile.dockerignore` (which BuildKit reads
+    instead). The context's own Dockerfile is assumed to be at its root; one elsewhere using
+    the same context is not looked at. Input from stdin gets no such fix (only the
+    Dockerfile's text comes back). `dfix verify` builds the fixed file with the fixed
+    `.dockerignore` and shows the files gone from the layer and nothing else.
+
     ## References
     - Docker's documentation: build secrets; CIS Docker Benchmark 4.10
     """
@@ -93,17 +107,20 @@ class SecretFileCopied(Rule):
                 fix = None
                 if len(found) == 1 and not found[0].brought_along and len(node.value) == 2:
                     fix = mount_fix(ctx, located, node.value[0], landing(ctx, located, node.value[0]))
+                elif all(secret.brought_along for secret in found):
+                    fix = ignore_fix(ctx, located, found)
                 yield self.violation(located.keyword_start, located.content_end, message, fix)
 
 
 def _context(ctx: Context) -> tuple[BuildContext | None, DockerIgnore | None]:
-    """The build context and its .dockerignore, read only when there is one (cold start)."""
+    """The build context and its .dockerignore (as fixes so far left it), read only when there
+    is one (cold start)."""
     if ctx.build_context is None:
         return None, None
     from fixer.context import BuildContext
     from fixer.dockerignore import DockerIgnore
 
-    return BuildContext(ctx.build_context), DockerIgnore.of(ctx.build_context)
+    return BuildContext(ctx.build_context), DockerIgnore.parse(ctx.files.get(IGNORE_FILE).text)
 
 
 def _secrets(
@@ -150,7 +167,7 @@ def _inside(root: Path, directory: str, ignored: DockerIgnore) -> Iterator[Secre
             if kind is None or ignored.excludes(path) or os.path.islink(root / path):
                 continue
             if content_says(root / path, kind):
-                yield SecretFile(path, kind, brought_along=True)
+                yield SecretFile(path, kind, brought_along=True, found_in=directory)
 
 
 def _message(located: Located, found: list[SecretFile], stage: Stage | None, ships: frozenset[int]) -> str:
@@ -162,8 +179,9 @@ def _message(located: Located, found: list[SecretFile], stage: Stage | None, shi
         else "a build stage's layer (in the build cache, and in any image of that stage pushed)"
     )
     remedy = "use `RUN --mount=type=secret,id=…,target=…` (an SSH key: `--mount=type=ssh`) where it is needed"
-    if any(secret.brought_along for secret in found):
-        remedy = "add them to .dockerignore, or " + remedy
+    brought = sum(secret.brought_along for secret in found)
+    if brought:
+        remedy = f"add {'it' if brought == 1 else 'them'} to .dockerignore, or " + remedy
     return (
         f"`{located.node.upper_keyword}` puts {kinds} ({named}) into {where}; deleting it later "
         f"does not take it out of that layer; {remedy}"

@@ -120,7 +120,9 @@ def test_copy_use_delete_becomes_a_secret_mount(tmp_path: Path) -> None:
     moved, copied_again = result.diagnostics  # `COPY . .` still brings .npmrc along
     assert moved.fixed and moved.build_flags == ("--secret id=npmrc,src=.npmrc",)
     assert moved.changes is not None and moved.changes.secrets == ("/root/.npmrc",)
-    assert not copied_again.fixed and "add them to .dockerignore" in copied_again.message
+    # nothing after it reads .npmrc, and --secret reads its src outside the context: excluded
+    assert copied_again.fixed and "add it to .dockerignore" in copied_again.message
+    assert [(f.path, f.after) for f in result.files] == [(".dockerignore", ".npmrc\n")]
     assert fixer.fix(text, select=["DF202"], context=tmp_path).output == text  # unsafe
 
 
@@ -173,3 +175,74 @@ def test_the_command_before_the_deletion_keeps_its_redirection(tmp_path: Path) -
     )
     mount = "--mount=type=secret,id=npmrc,target=/root/.npmrc"
     assert fix_in(tmp_path, text).output.endswith(f"RUN {mount} sha256sum /root/.npmrc > /sum\n")
+
+
+def context_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    return tmp_path
+
+
+def test_a_directory_copy_keeps_its_secrets_out_through_dockerignore(tmp_path: Path) -> None:
+    files = {"src/app.py": "print()\n", "src/config/tls.key": PRIVATE, ".dockerignore": "*.key\n!tls.key"}
+    context = context_with(tmp_path, files)
+    text = "FROM python:3.12\nWORKDIR /srv\nCOPY src/ app/\nCMD python app/app.py\n"
+    result = fixer.fix(text, unsafe=True, select=["DF202"], context=context)
+    assert result.output == text  # the Dockerfile stays as it is
+    (change,) = result.files
+    # appended after the exception that re-included it (the last match wins), newline added
+    assert (change.path, change.before, change.after) == (
+        ".dockerignore",
+        "*.key\n!tls.key",
+        "*.key\n!tls.key\nsrc/config/tls.key\n",
+    )
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.fixed and diagnostic.edits == ()
+    assert diagnostic.fix_title == "Add src/config/tls.key to .dockerignore: the build no longer sends it"
+    assert diagnostic.changes is not None
+    # a directory's contents land in the destination, not below a directory of its name
+    assert diagnostic.changes.secrets == ("/srv/app/config/tls.key",)
+    assert (tmp_path / ".dockerignore").read_text() == "*.key\n!tls.key"  # fix() writes nothing
+    assert not fixer.fix(text, select=["DF202"]).files  # no context: nothing to see or edit
+    assert not fixer.fix(text, select=["DF202"], context=context).files  # unsafe only
+    (tmp_path / ".dockerignore").write_text(change.after)
+    assert messages(text, context) == []  # fixed for good
+
+
+@pytest.mark.parametrize(
+    ("files", "later"),
+    [
+        ({".npmrc": NPMRC}, "RUN npm ci"),  # npm reads the project's .npmrc
+        ({".npmrc": NPMRC}, "RUN cd web && yarn install"),
+        ({".netrc": "machine h login u password p\n"}, "RUN curl -fsSO https://h/x"),
+        ({"deploy/id_rsa": PRIVATE}, "RUN ssh-add deploy/id_rsa"),  # named after the COPY
+        ({"deploy/id_rsa": PRIVATE}, "RUN git clone git@example.com:x.git"),
+        ({"deploy/id_rsa": PRIVATE}, 'RUN ["/bin/sh", "-c", "make"]'),  # exec form: unread
+        ({"deploy/id_rsa": PRIVATE}, "RUN if then fi"),  # does not parse
+        ({"deploy/id_rsa": PRIVATE}, "ONBUILD RUN make"),
+        ({"certs/tls.key": PRIVATE}, 'CMD ["server", "--key", "/app/certs/tls.key"]'),
+        ({".env": "TOKEN=abc\n"}, "CMD node ."),  # applications read .env when they run
+        ({"id_rsa": PRIVATE, "Dockerfile.dockerignore": "x\n"}, "CMD x"),  # BuildKit reads that one
+        ({"id_rsa": PRIVATE, "Dockerfile.ci": "FROM x\nCOPY id_rsa /root/.ssh/\n"}, "CMD x"),
+        ({"we*ird.key": PRIVATE}, "CMD x"),  # an entry would need escaping
+    ],
+)
+def test_no_dockerignore_fix_where_the_build_may_want_the_file(
+    tmp_path: Path, files: dict[str, str], later: str
+) -> None:
+    context = context_with(tmp_path, files)
+    result = fixer.fix(
+        f"FROM node:20\nWORKDIR /app\nCOPY . .\n{later}\n", unsafe=True, select=["DF202"], context=context
+    )
+    assert result.files == ()
+    assert [d.fixed for d in result.diagnostics] == [False]
+
+
+def test_a_symlinked_dockerignore_is_read_never_written(tmp_path: Path) -> None:
+    context = context_with(tmp_path, {"a/id_rsa": PRIVATE, "b/id_rsa": PRIVATE, "rules": "a/\n"})
+    (tmp_path / ".dockerignore").symlink_to(tmp_path / "rules")
+    result = fixer.fix("FROM debian:12\nCOPY . /app\n", unsafe=True, select=["DF202"], context=context)
+    (diagnostic,) = result.diagnostics
+    assert "(b/id_rsa)" in diagnostic.message  # a/ is excluded through the link
+    assert result.files == () and not diagnostic.fixed
