@@ -20,6 +20,7 @@ go to stderr.
 
 import contextlib
 import functools
+import io  # loaded by Python's startup already
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -69,8 +70,43 @@ class Options:
     insecure_registries: Sequence[str] = ()  # hosts asked over plain HTTP
 
 
+class _ClosedStream(io.RawIOBase):
+    """What writes to a stdout that was closed when dfix started meet."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: object) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _guarded(call: Callable[[], int]) -> int:
+    """``call``'s exit code, or 130 on Ctrl-C and 2 when stdout cannot take the output (a pipe
+    closed by its reader, a full disk, a closed descriptor) -- never a traceback, and never
+    the findings code 1 for a failure. A closed pipe is no news to the reader that closed it:
+    said nothing about, as git and ruff do."""
+    import errno
+
+    try:
+        return call()
+    except KeyboardInterrupt:
+        print("dfix: interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - Python flushes it at exit
+        if error.errno != errno.EPIPE:
+            print(f"dfix: cannot write the output: {error.strerror or error}", file=sys.stderr)
+        return 2
+
+
 def run(options: Options) -> int:
     """Process every input, report as it goes, and return the exit code."""
+    return _guarded(lambda: _run(options))
+
+
+def _run(options: Options) -> int:
     problem = _unknown_selector(options)
     if problem is not None:
         print(f"dfix: {problem}", file=sys.stderr)
@@ -153,6 +189,8 @@ def _write_other(other: OtherFile) -> None:
 
 
 def _stdin_report(name: str, options: Options, resolver: "Resolver | None") -> FileReport:
+    if sys.stdin is None:  # closed when dfix started
+        return FileReport(name, error=SourceError(name, "standard input is closed"))
     try:
         # only the Dockerfile's text comes back: fixes that edit other files stay findings
         result = _fix(read_stream(sys.stdin.buffer, name).text, name, options, resolver, edit_files=False)
@@ -323,12 +361,39 @@ def explain(selector: str) -> int:
 
 
 def _print(text: str) -> int:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
-    return 0
+    def write() -> int:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return 0
+
+    return _guarded(write)
 
 
 def main() -> None:
+    _standard_streams()
+    _main()
+
+
+def _standard_streams() -> None:
+    """Stand in for a standard stream that was closed when dfix started (``>&-``, ``2>&-``,
+    ``<&-``). Its descriptor gets ``/dev/null``, so no file dfix opens lands on it (a
+    temporary file on descriptor 1 would receive the diff); a closed stderr drops the messages
+    (never into stdout, where ``print(file=None)`` would put them); a closed stdout fails the
+    first write, which ``_guarded`` turns into exit 2; a closed stdin is a read error."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        if name == "stderr":
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+        elif name == "stdout":
+            sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStream()), encoding="utf-8")
+
+
+def _main() -> None:
     # typer costs ~150 ms per run (import, plus a pydantic adapter built for every parameter), twice
     # the rest of `dfix -`. An argv of only flags and paths -- what editors, pre-commit and CI pass --
     # is parsed here; anything else (values, --help, --version, errors) goes to typer. The same for

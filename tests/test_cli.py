@@ -1089,3 +1089,80 @@ def test_a_symlinked_dockerignore_is_never_written_through(dfix: Runner, tmp_pat
     (tmp_path / ".dockerignore").symlink_to(outside)
     result = dfix("--write", "--unsafe-fixes", "--select", "DF202", "Dockerfile", cwd=tmp_path)
     assert result.code == 1 and outside.read_bytes() == b"*.log\n"
+
+
+# --- closed and broken streams, Ctrl-C ---------------------------------------------------------
+
+
+def shell(tmp_path: Path, redirect: str, *args: str) -> Result:
+    """dfix's console script run by sh with ``redirect`` applied (``>&-``, ``2>&-``, …)."""
+    import shlex
+
+    command = f"{shlex.join([*console_script(), *args])} {redirect}"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, cwd=tmp_path, timeout=60, check=False)
+    return Result(done.returncode, done.stdout, done.stderr.decode())
+
+
+def test_a_closed_or_full_stdout_is_an_error_exit_never_a_traceback(tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    for args in (["--diff", "Dockerfile"], ["--format", "json", "Dockerfile"], ["rules"]):
+        closed = shell(tmp_path, ">&-", *args)
+        assert closed.code == 2, (args, closed)
+        assert closed.messages[-1] == "dfix: cannot write the output: standard output is closed"
+        assert "Traceback" not in closed.stderr
+    full = shell(tmp_path, ">/dev/full", "--diff", "Dockerfile")
+    assert (full.code, full.messages[-1]) == (2, "dfix: cannot write the output: No space left on device")
+    # nothing for stdout in report mode: the findings code, as with an open stdout
+    assert shell(tmp_path, ">&-", "Dockerfile").code == 1
+
+
+def test_a_closed_stderr_never_puts_messages_into_stdout(tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    result = shell(tmp_path, "2>&-", "--diff", "Dockerfile")
+    assert result.code == 1
+    assert result.stdout.startswith(b"--- a/Dockerfile\n") and b"DF601" not in result.stdout
+
+
+def test_a_closed_stdin_is_a_read_error(tmp_path: Path) -> None:
+    result = shell(tmp_path, "<&-", "-")
+    assert (result.code, result.messages) == (
+        2,
+        ["-: standard input is closed", "1 input could not be processed."],
+    )
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    process = subprocess.Popen(
+        [*console_script(), "--diff", "Dockerfile"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # `| head -0`: gone before dfix writes
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 2
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_ctrl_c_exits_130_without_a_traceback_or_a_temporary_file(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    # DF502 on thousands of RUNs takes many seconds: time enough to interrupt the run
+    write(tmp_path, "Dockerfile", b"FROM a:1\n" + b"".join(b"RUN echo %d\n" % n for n in range(3000)))
+    process = subprocess.Popen(
+        [*console_script(), "--write", "--unsafe-fixes", "Dockerfile"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2)
+    if process.poll() is not None:
+        pytest.skip("the run ended before it could be interrupted")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.decode().splitlines()[-1] == "dfix: interrupted" and "Traceback" not in stderr.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
