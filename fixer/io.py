@@ -87,12 +87,16 @@ def write_atomic(path: str | os.PathLike[str], text: str, was: str | None = None
     owner, and then replaces it: readers see the old file or the new one, never a mix.
     A symlink is followed, so the file it points to is replaced and the link is kept.
     ``was`` is the text dfix read: when the file no longer holds it (someone edited it while
-    dfix ran), nothing is written and the error says so, rather than losing their edit.
+    dfix ran), nothing is written and the error says so, rather than losing their edit. A
+    read-only file is left as it is, as ruff and black leave it.
     """
     try:
         target = os.path.realpath(path)
         if was is not None and not _unchanged(target, was):
             raise SourceError(os.fspath(path), CHANGED)
+        mode = os.stat(target).st_mode
+        if not _writable(target, mode):
+            raise SourceError(os.fspath(path), f"read-only file (mode {mode & 0o7777:04o}); not written")
         _replace(target, text.encode("utf-8"))
     except OSError as error:
         raise SourceError(os.fspath(path), error.strerror or str(error)) from None
@@ -123,6 +127,15 @@ def create_new(path: str | os.PathLike[str], text: str) -> None:
 
 
 CHANGED = "changed while dfix ran; not written"
+
+
+def _writable(target: str, mode: int) -> bool:
+    """Whether the file may be written as its mode says. The rename that replaces it needs only
+    the directory's write bit, so a read-only file would be rewritten without this check; root
+    passes every access check, so for root the file's write bits decide (as an editor asks)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return bool(mode & 0o222)
+    return os.access(target, os.W_OK)
 
 
 def _unchanged(target: str, was: str) -> bool:

@@ -1166,3 +1166,13 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_temporary_file(tmp_path: Path
     assert process.returncode == 130
     assert stderr.decode().splitlines()[-1] == "dfix: interrupted" and "Traceback" not in stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
+
+
+def test_write_leaves_a_read_only_dockerfile_and_says_so(dfix: Runner, tmp_path: Path) -> None:
+    path = write_with_sources(tmp_path, "Dockerfile", b"FROM a:1\n" + SAFE)
+    path.chmod(0o444)
+    before = snapshot(path)
+    result = dfix("--write", "Dockerfile", cwd=tmp_path)
+    assert result.code == 2
+    assert result.messages[0] == "Dockerfile: read-only file (mode 0444); not written"
+    assert snapshot(path) == before

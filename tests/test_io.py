@@ -166,3 +166,15 @@ def test_create_new_makes_the_file_with_the_umask_mode_and_never_over_one(tmp_pa
     assert str(raised.value) == f"{path}: changed while dfix ran; not written"
     assert path.read_bytes() == b"id_rsa\r\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dockerignore"]
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o555])
+def test_write_atomic_leaves_a_read_only_file_also_as_root(tmp_path, mode: int) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM a\n")
+    path.chmod(mode)
+    with pytest.raises(SourceError) as raised:
+        write_atomic(path, "FROM b\n", was="FROM a\n")
+    assert str(raised.value) == f"{path}: read-only file (mode {mode:04o}); not written"
+    assert path.read_bytes() == b"FROM a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
