@@ -92,7 +92,10 @@ def _read(root: Path | None, path: str) -> ContextFile:
         link = stat.S_ISLNK(os.lstat(full).st_mode)
         regular = stat.S_ISREG(os.stat(full).st_mode)  # a link's target is read, never written
     except FileNotFoundError:
-        return ContextFile(path, "", False, not _islink(full) and os.path.isdir(os.path.dirname(full) or "."))
+        # a dangling link is not there to read, and not to be written either
+        return ContextFile(
+            path, "", False, not os.path.islink(full) and os.path.isdir(os.path.dirname(full) or ".")
+        )
     except OSError:
         return ContextFile(path, "", False, False)
     if not regular:
@@ -106,7 +109,3 @@ def _read(root: Path | None, path: str) -> ContextFile:
         return ContextFile(path, data.decode("utf-8"), True, not link)
     except UnicodeDecodeError:
         return ContextFile(path, data.decode("utf-8", errors="replace"), True, False)
-
-
-def _islink(path: str) -> bool:
-    return os.path.islink(path)  # a dangling link: not there to read, and not to be written

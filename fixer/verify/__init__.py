@@ -141,14 +141,13 @@ def verify(
 
 def _fixed_ignore_file(work: Path, files: Sequence[FileChange]) -> Path | None:
     """The fixed ``.dockerignore`` written outside the context, when a fix edits it."""
-    unknown = [change.path for change in files if change.path != ".dockerignore"]
-    if unknown:
-        raise ValueError(f"dfix verify builds with a fixed .dockerignore only, not {unknown}")
-    for change in files:
-        path = work / "fixed.dockerignore"
-        path.write_text(change.after, encoding="utf-8", newline="")
-        return path
-    return None
+    if any(change.path != ".dockerignore" for change in files):
+        raise ValueError(f"dfix verify builds with a fixed .dockerignore only, not {[c.path for c in files]}")
+    if not files:
+        return None
+    path = work / "fixed.dockerignore"
+    path.write_text(files[0].after, encoding="utf-8", newline="")
+    return path
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Edit, FileEdit, Fix, ImageChanges
+from fixer.rules.secrets._mount import destination
 
 if TYPE_CHECKING:
     from fixer.rules._base import Context, Located
@@ -68,11 +69,11 @@ def ignore_fix(ctx: Context, copy: Located, found: Sequence[SecretFile]) -> Fix 
     """The fix adding the secret files ``found`` (all brought along by the directory COPY
     ``copy``) to ``.dockerignore``, or None where it could take away a file the build uses."""
     ignore = ctx.files.get(IGNORE_FILE)
-    if ctx.build_context is None or not ignore.editable or _per_dockerfile_ignore(ctx.build_context):
+    if ctx.build_context is None or not ignore.editable:
         return None
     if any(s.kind in _NEEDED_WHEN_RUNNING or _NEEDS_ESCAPING.search(s.path) for s in found):
         return None
-    if _wanted_later(ctx, copy, found) or _named_by_other_dockerfiles(ctx, found):
+    if _wanted_later(ctx, copy, found) or _context_root_keeps_them(ctx, found):
         return None
     from fixer.dockerignore import DockerIgnore
 
@@ -91,14 +92,6 @@ def _entries(text: str, paths: Sequence[str]) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     lead = newline if text and not text.endswith("\n") else ""
     return lead + "".join(path + newline for path in paths)
-
-
-def _per_dockerfile_ignore(root: os.PathLike[str]) -> bool:
-    try:
-        names = os.listdir(root)
-    except OSError:
-        return True
-    return any(name.endswith(IGNORE_FILE) and name != IGNORE_FILE for name in names)
 
 
 def _wanted_later(ctx: Context, copy: Located, found: Sequence[SecretFile]) -> bool:
@@ -125,30 +118,28 @@ def _wanted_later(ctx: Context, copy: Located, found: Sequence[SecretFile]) -> b
     return False
 
 
-def _named_by_other_dockerfiles(ctx: Context, found: Sequence[SecretFile]) -> bool:
-    """Whether a Dockerfile at the context's root names one of the files: the ignore file is
-    theirs too. (This file itself counts, as read from disk, if it is there: it names them only
-    where ``_wanted_later`` already looks, or before the COPY.)"""
+def _context_root_keeps_them(ctx: Context, found: Sequence[SecretFile]) -> bool:
+    """Whether the context's root says the files must stay: a per-Dockerfile ignore file
+    (``Dockerfile.dockerignore``, which BuildKit reads instead of ``.dockerignore``), or another
+    Dockerfile there naming one of them (the ignore file is theirs too). This file itself
+    counts, as on disk, if it is there: it names them only where ``_wanted_later`` already
+    looks, or before the COPY."""
     from fixer.discover import is_dockerfile_name
 
     assert ctx.build_context is not None
-    names = [posixpath.basename(secret.path).encode() for secret in found]
     try:
         with os.scandir(ctx.build_context) as entries:
-            paths = [e.path for e in entries if is_dockerfile_name(e.name) and e.is_file()]
-        for path in paths:
-            with open(path, "rb") as file:
-                text = file.read(2 * 1024 * 1024)
-            if any(name in text for name in names):
-                return True
+            names = [entry.name for entry in entries if entry.is_file()]
     except OSError:
         return True  # what cannot be read may need them
-    return False
+    if any(name.endswith(IGNORE_FILE) and name != IGNORE_FILE for name in names):
+        return True
+    secrets = [posixpath.basename(secret.path) for secret in found]
+    dockerfiles = (ctx.files.get(name) for name in names if is_dockerfile_name(name))  # read once a run
+    return any(secret in dockerfile.text for dockerfile in dockerfiles for secret in secrets)
 
 
 def _landing(ctx: Context, copy: Located, secret: SecretFile) -> str:
     """Where the COPY put the file: a directory's contents land in the destination."""
-    *_, destination = copy.node.buildkit.value
-    target = posixpath.join(ctx.model.state_at(copy.offset).workdir or "/", destination)
     inside = posixpath.relpath(secret.path, secret.found_in or ".")
-    return posixpath.normpath(posixpath.join(target, inside))
+    return posixpath.normpath(posixpath.join(destination(ctx, copy), inside))

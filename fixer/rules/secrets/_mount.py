@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fixer.rules._base import Context, Located
     from fixer.shell import Command
 
-__all__ = ["landing", "mount_fix"]
+__all__ = ["destination", "landing", "mount_fix"]
 
 _RM_FLAGS: Final = frozenset({"-f", "-r", "-R", "-rf", "-fr", "-Rf", "-fR", "--force", "--recursive"})
 _ID_CHARACTERS: Final = re.compile(r"[^A-Za-z0-9_.-]")
@@ -142,20 +142,26 @@ def _removes_exactly(command: Command, landing: str, workdir: str | None) -> boo
     )
 
 
+def destination(ctx: Context, located: Located) -> str:
+    """The path the COPY/ADD ``located`` writes to: its last word, the stage's WORKDIR applied."""
+    words = located.node.buildkit.value
+    workdir = ctx.model.state_at(located.offset).workdir or "/"
+    return posixpath.normpath(posixpath.join(workdir, words[-1] if words else ""))
+
+
 def landing(ctx: Context, located: Located, source: str) -> str:
-    """Where the COPY/ADD ``located`` puts ``source``: absolute, the stage's WORKDIR applied."""
-    *sources, destination = located.node.buildkit.value
-    target = posixpath.join(ctx.model.state_at(located.offset).workdir or "/", destination)
-    if destination.endswith("/") or len(sources) > 1:
+    """Where the COPY/ADD ``located`` puts the file ``source``: absolute, the WORKDIR applied."""
+    *sources, last = located.node.buildkit.value
+    target = destination(ctx, located)
+    if last.endswith("/") or len(sources) > 1:
         target = posixpath.join(target, posixpath.basename(source.rstrip("/")))
     return posixpath.normpath(target)
 
 
 def _may_write(ctx: Context, located: Located, path: str) -> bool:
     """Whether a COPY/ADD between the secret's COPY and its deletion could write ``path``."""
-    *sources, destination = located.node.buildkit.value or ("",)
-    workdir = ctx.model.state_at(located.offset).workdir or "/"
-    target = posixpath.normpath(posixpath.join(workdir, destination))
+    sources = located.node.buildkit.value[:-1]
+    target = destination(ctx, located)
     name = posixpath.basename(path)
     for source in sources:
         if landing(ctx, located, source) == path:
