@@ -17,7 +17,9 @@ it: ``Origin`` maps a later pass's offsets back through the edits of the passes 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -97,8 +99,9 @@ def run(
             diagnostics = sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule))
             return EngineResult(text, diagnostics, files.changes())
         kept, new_text, new_tree = _apply_checked(text, tree, chosen)
+        kept_ids = {id(violation) for violation in kept}  # by identity: a list scan is quadratic
         for violation in chosen:
-            if violation in kept:
+            if id(violation) in kept_ids:
                 applied.append(_diagnostic(source, origin, violation, files, fixed=True))
             else:
                 rejected.add(_fingerprint(violation, text))
@@ -234,14 +237,19 @@ def _unchanged_outside(old: Dockerfile, new: Dockerfile, edits: list[Edit]) -> b
     An insertion at an instruction's first character goes before it, not into it.
     """
     new_at = {offset: node for node, _, offset in new.located() if isinstance(node, Instruction)}
+    # The edits are sorted and do not overlap, so their starts and ends both ascend: bisecting
+    # them keeps this linear in the file however many fixes a pass applies.
+    starts = [edit.start for edit in edits]
+    ends = [edit.end for edit in edits]
+    shifts = [0, *itertools.accumulate(len(e.content) - (e.end - e.start) for e in edits)]
     for node, _, start in old.located():
         if not isinstance(node, Instruction):
             continue
         end = start + len(node.code)
-        if any(_reaches_into(edit, start, end, node.ends_line) for edit in edits):
+        near = edits[bisect.bisect_left(ends, start) : bisect.bisect_right(starts, end)]
+        if any(_reaches_into(edit, start, end, node.ends_line) for edit in near):
             continue
-        shift = sum(len(e.content) - (e.end - e.start) for e in edits if e.end <= start)
-        moved = new_at.get(start + shift)
+        moved = new_at.get(start + shifts[bisect.bisect_right(ends, start)])
         if moved is None or moved.buildkit_view() != node.buildkit_view():
             return False
     return True

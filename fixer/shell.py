@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -24,6 +25,8 @@ from fixer.syntax.nodes import Instruction
 from fixer.syntax.shell_words import GO_SPACE_CHARS, ShellWordsError, process_words
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from tree_sitter import Node, Parser
 
 __all__ = [
@@ -354,6 +357,11 @@ def syntax_tree(text: str) -> Node:
 def analyse(text: str) -> Script:
     """Parse ``text`` as a bash script (cached: the engine re-checks unchanged RUNs each pass)."""
     root = syntax_tree(text)
+    # The walk recurses once per nesting level (an `&&` list of N commands nests N deep). It
+    # gets the same number of frames whoever calls it, so whether a script is too big to
+    # analyse never depends on the caller's stack (a merge accepted here and refused there).
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + _STACK_BUDGET)
     try:
         walker = _Walker(text)
         walker.sequence(root.children, 0, None)
@@ -378,9 +386,25 @@ def analyse(text: str) -> Script:
             _reads_position=_reads_position(root, commands, text),
         )
     except RecursionError:
-        # A tree deeper than Python's stack (an `&&` list of ~900 commands nests that deep):
-        # too big to analyse, so it is left alone like a script that does not parse.
+        # A tree deeper than the budget (an `&&` list of more than about 500 commands): too big
+        # to analyse, so it is left alone like a script that does not parse.
         return Script(text=text, commands=(), has_error=True)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+# Frames the analysis of one script may use: enough for an `&&` list of about 500 commands,
+# little enough that the C stack a frame may also take (``any(…)`` over a generator) stays
+# far inside a thread's.
+_STACK_BUDGET: Final = 1500
+
+
+def _stack_depth() -> int:
+    frame: FrameType | None = sys._getframe()
+    depth = 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
 
 
 # Context flags: the constructs a command is nested in.

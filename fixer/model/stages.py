@@ -18,6 +18,7 @@ Computed once per tree, purely from the text, following BuildKit's ``dockerfile2
 from __future__ import annotations
 
 import bisect
+import functools
 import ntpath
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -371,6 +372,7 @@ def _windows_only_shell(node: Instruction) -> bool:
     return _shell_program(node.buildkit.value[0]) in _WINDOWS_ONLY_SHELLS
 
 
+@functools.lru_cache(maxsize=64)  # asked of every RUN's SHELL: a handful of distinct values
 def _shell_program(path: str) -> str:
     """``C:\\Windows\\cmd.exe`` is ``cmd``: the name that says which shell it is."""
     return ntpath.basename(path).lower().removesuffix(".exe")

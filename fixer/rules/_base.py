@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from fixer.context_files import ContextFiles
 from fixer.diagnostic import NO_CHANGES, Fix, ImageChanges
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from fixer.registry.resolver import Pins
 
 __all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
+
+T = TypeVar("T")
 
 
 def names(text: str) -> frozenset[str]:
@@ -75,6 +77,14 @@ class Context:
         self.nodes = list(tree.located())
         self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._shared: dict[str, object] = {}
+
+    def shared(self, key: str, compute: Callable[[Context], T]) -> T:
+        """``compute(self)``, computed once per pass for every rule that reads it (the RUN
+        scripts: most rules walk them, and a file of thousands of RUNs would pay that per rule)."""
+        if key not in self._shared:
+            self._shared[key] = compute(self)
+        return cast("T", self._shared[key])
 
     @functools.cached_property
     def model(self) -> Model:

@@ -44,15 +44,20 @@ class Run:
 
 def runs(ctx: Context) -> Iterator[Run]:
     """Every shell script run by a RUN, in POSIX-shell stages only."""
+    return iter(ctx.shared("runs", _runs))
+
+
+def _runs(ctx: Context) -> tuple[Run, ...]:
+    found: list[Run] = []
     for located in ctx.instructions:
         if located.node.upper_keyword != "RUN":
             continue
         from fixer.shell import run_scripts  # shell analysis loads only for files with a RUN
 
         shell_is_posix = ctx.model.state_at(located.offset).shell_is_posix
-        for script in run_scripts(located.node, shell_is_posix):
-            if not script.script.has_error:
-                yield Run(located, script)
+        scripts = run_scripts(located.node, shell_is_posix)
+        found.extend(Run(located, script) for script in scripts if not script.script.has_error)
+    return tuple(found)
 
 
 def append_command(run: Run, command: str) -> Edit | None:

@@ -90,16 +90,29 @@ class ConsecutiveRuns(Rule):
             return
         start = 0
         while start < len(group) - 1:
-            longest = None
-            end = start + 1
-            while end < len(group) and (fix := self._merge(ctx, group[start], group[end])):
-                longest, end = (end, fix), end + 1
+            longest = self._longest_merge(ctx, group, start)
             if longest is None:
                 start += 1
                 continue
             last, fix = longest
             yield group[start : last + 1], fix
             start = last + 1
+
+    def _longest_merge(self, ctx: Context, group: list[Located], start: int) -> tuple[int, Fix] | None:
+        """The last RUN that ``group[start]`` merges up to, with that merge; None when it does not
+        merge with the next one. A RUN that cannot join ends every range that holds it, so the
+        ranges that merge are a prefix: doubling the range, then halving back, tries a number of
+        merges logarithmic in its length, where trying each end in turn made a file of a
+        thousand RUNs quadratic."""
+        best = None
+        good, bad, step = start, len(group), 1  # start..good merge, start..bad do not (or past the end)
+        while good + 1 < bad:
+            end = min(good + step, bad - 1) if bad == len(group) else (good + bad) // 2
+            if fix := self._merge(ctx, group[start], group[end]):
+                best, good, step = (end, fix), end, step * 2
+            else:
+                bad = end
+        return best
 
     def _merge(self, ctx: Context, first: Located, last: Located) -> Fix | None:
         fix = merge_runs(ctx, first, last, self.fix_title or "")

@@ -73,13 +73,14 @@ class PasswordInRun(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         created: list[tuple[Run, list[Account]]] = []
         for run in runs(ctx):
-            created.append((run, list(accounts(run.script.script))))
-            known = _known_accounts(ctx, run, created)
+            if made := list(accounts(run.script.script)):
+                created.append((run, made))
             user = ctx.model.state_at(run.located.offset).user
             for password in passwords(run, user):
                 start = run.offset(password.command.words[0].start)
                 end = run.offset(password.command.end - 1) + 1
-                yield self.violation(start, end, _message(password, known))
+                # looked up per password, not per RUN: a file of many RUNs stays linear
+                yield self.violation(start, end, _message(password, _known_accounts(ctx, run, created)))
 
 
 def passwords(run: Run, run_user: str | None) -> Iterator[Password]:
