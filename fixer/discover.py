@@ -1,11 +1,11 @@
 """Expand PATH arguments into the Dockerfiles to process.
 
 A file argument is taken as given (reading it reports a missing or unreadable path). A directory
-is walked for ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*`` and the ``Containerfile``
-equivalents, skipping ``.git``, ``.venv``, ``node_modules`` and whatever ``.gitignore`` files
-exclude. As in git, each ``.gitignore`` applies below its own directory and the deepest match
-wins; the ones between the repository root and the walked directory count too (Black reads only
-the root's and the walked directory's).
+is walked for the names editors and scanners take for Dockerfiles (``is_dockerfile_name``),
+skipping ``.git``, ``.venv``, ``node_modules`` and whatever ``.gitignore`` files exclude. As in
+git, each ``.gitignore`` applies below its own directory and the deepest match wins; the ones
+between the repository root and the walked directory count too (Black reads only the root's and
+the walked directory's). The walk keeps its own stack, so a tree of any depth is walked.
 """
 
 from __future__ import annotations
@@ -21,15 +21,32 @@ from fixer.io import SourceError
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-NAMES = ("Dockerfile", "Containerfile")
+NAMES = ("dockerfile", "containerfile")
 SKIP_DIRS = frozenset({".git", ".venv", "node_modules"})
+# Files named like Dockerfiles that are something else: code, documents, data, and templates
+# that a generator renders into a Dockerfile (docker-library's `Dockerfile.template`, a
+# `Dockerfile.j2`): a fix there could break the template syntax between the instructions. Given
+# by name, such a file is still processed.
+_OTHER_EXTENSIONS = (
+    "dockerignore md rst txt adoc html go py js ts rs java rb sh bash ps1 bat json yaml yml toml"
+    " xml lock patch diff j2 jinja jinja2 tmpl tpl template erb mustache hbs in m4 swp"
+)
+NOT_DOCKERFILES = frozenset(_OTHER_EXTENSIONS.split())
 
 
 def is_dockerfile_name(name: str) -> bool:
-    # `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, not a Dockerfile.
-    if name.endswith(".dockerignore"):
+    """``Dockerfile``, ``Dockerfile.dev``, ``Dockerfile-windows``, ``Dockerfile_dev``,
+    ``app.Dockerfile``, ``app.dockerfile`` and the ``Containerfile`` forms, in any case (what
+    hadolint's, Trivy's and the editors' patterns take together), but not ``Dockerfile.md`` or
+    ``Dockerfile.template`` (``NOT_DOCKERFILES``), nor BuildKit's per-Dockerfile ignore file
+    ``Dockerfile.dockerignore``."""
+    lower = name.lower()
+    if lower.rpartition(".")[2] in NOT_DOCKERFILES:
         return False
-    return any(name == n or name.startswith(f"{n}.") or name.endswith(f".{n}") for n in NAMES)
+    return any(
+        lower == base or lower.startswith((f"{base}.", f"{base}-", f"{base}_")) or lower.endswith(f".{base}")
+        for base in NAMES
+    )
 
 
 def discover(arguments: Iterable[str]) -> Iterator[Path | SourceError]:
@@ -72,23 +89,43 @@ def _dirs_above(directory: Path) -> list[Path]:
     return []
 
 
-def _walk(directory: Path, absolute: Path, ignores: list[_Ignore]) -> Iterator[Path | SourceError]:
-    own = _load_ignore(absolute)
-    ignores = [*ignores, own] if own else ignores
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as error:
-        yield SourceError(str(directory), error.strerror or str(error))
-        return
-    for entry in entries:
+def _walk(root: Path, absolute: Path, ignores: list[_Ignore]) -> Iterator[Path | SourceError]:
+    """The Dockerfiles under ``root`` in sorted depth-first order, each directory's entries by name."""
+    # One frame per directory being read: its path, its absolute path, the ignore files that
+    # apply in it, and the entries still to visit (reversed, so the next one pops off the end).
+    stack = [_open(root, absolute, ignores)]
+    while stack:
+        directory, absolute, ignores, entries = stack[-1]
+        if isinstance(entries, SourceError):
+            stack.pop()
+            yield entries
+            continue
+        if not entries:
+            stack.pop()
+            continue
+        entry = entries.pop()
         is_dir = entry.is_dir(follow_symlinks=False)  # never follow links into loops or other trees
         wanted = entry.name not in SKIP_DIRS if is_dir else is_dockerfile_name(entry.name)
         if not wanted or _ignored(absolute / entry.name, is_dir, ignores):
             continue
         if is_dir:
-            yield from _walk(directory / entry.name, absolute / entry.name, ignores)
+            stack.append(_open(directory / entry.name, absolute / entry.name, ignores))
         elif entry.is_file():
             yield directory / entry.name
+
+
+_Frame = tuple[Path, Path, list["_Ignore"], "list[os.DirEntry[str]] | SourceError"]
+
+
+def _open(directory: Path, absolute: Path, ignores: list[_Ignore]) -> _Frame:
+    own = _load_ignore(absolute)
+    ignores = [*ignores, own] if own else ignores
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name, reverse=True)
+    except OSError as error:
+        return directory, absolute, ignores, SourceError(str(directory), error.strerror or str(error))
+    return directory, absolute, ignores, entries
 
 
 def _ignored(path: Path, is_dir: bool, ignores: list[_Ignore]) -> bool:

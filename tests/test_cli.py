@@ -302,6 +302,17 @@ def test_directory_without_dockerfiles(dfix: Runner, tmp_path: Path) -> None:
     assert "Nothing to report in 1 file." in result.messages
 
 
+def test_summary_counts_every_file_checked(dfix: Runner, tmp_path: Path) -> None:
+    for name in ("Dockerfile", "api/Dockerfile-windows", "web/app.dockerfile", "web/Dockerfile.template"):
+        write(tmp_path, name, CLEAN)
+    write_with_sources(tmp_path, "jobs/Dockerfile_dev", b"FROM a:1\n" + SAFE)
+    result = dfix(".", cwd=tmp_path)
+    assert "Found 1 issue in 1 of 4 files (1 fixable with --write)." in result.messages
+    assert dfix("--check", ".", cwd=tmp_path).messages[-1] == "Would fix 1 issue in 1 of 4 files."
+    two = dfix("jobs", "web", cwd=tmp_path)
+    assert two.messages[-1] == "Found 1 issue in 1 of 2 files (1 fixable with --write)."
+
+
 def test_unreadable_file(dfix: Runner, tmp_path: Path) -> None:
     path = write(tmp_path, "Dockerfile", CLEAN)
     write(tmp_path, "good.Dockerfile", CLEAN)
@@ -380,7 +391,7 @@ def test_check_exits_1_when_a_file_would_change(dfix: Runner, tmp_path: Path) ->
     write(tmp_path, "clean.Dockerfile", CLEAN)
     result = dfix("--check", ".", cwd=tmp_path)
     assert (result.code, result.stdout) == (1, b"")
-    assert result.messages == [finding("Dockerfile", 2, fixed=True), "Would fix 1 issue in 1 file."]
+    assert result.messages == [finding("Dockerfile", 2, fixed=True), "Would fix 1 issue in 1 of 2 files."]
     assert snapshot(tmp_path / "Dockerfile") == before
 
 
@@ -1150,22 +1161,27 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_temporary_file(tmp_path: Path
     import signal
     import time
 
-    # DF502 on thousands of RUNs takes many seconds: time enough to interrupt the run
-    write(tmp_path, "Dockerfile", b"FROM a:1\n" + b"".join(b"RUN echo %d\n" % n for n in range(3000)))
+    # A tree of 2,000 files to rewrite (each fsynced): interrupted once the first is written
+    original = b"FROM a:1\nRUN apt-get install curl\n"
+    for n in range(2000):
+        write(tmp_path / f"d{n:04}", "Dockerfile", original)
+    first, last = tmp_path / "d0000" / "Dockerfile", tmp_path / "d1999" / "Dockerfile"
     process = subprocess.Popen(
-        [*console_script(), "--write", "--unsafe-fixes", "Dockerfile"],
+        [*console_script(), "--write", "--unsafe-fixes", "."],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(2)
-    if process.poll() is not None:
-        pytest.skip("the run ended before it could be interrupted")
+    deadline = time.monotonic() + 60
+    while first.read_bytes() == original and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
+    assert last.read_bytes() == original, "the run ended before it was interrupted"
     assert process.returncode == 130
     assert stderr.decode().splitlines()[-1] == "dfix: interrupted" and "Traceback" not in stderr.decode()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
+    left = sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.name != "Dockerfile")
+    assert left == []
 
 
 def test_write_leaves_a_read_only_dockerfile_and_says_so(dfix: Runner, tmp_path: Path) -> None:

@@ -22,8 +22,23 @@ from fixer.io import SourceError
         ("Containerfile.prod", True),
         ("Dockerfile.dockerignore", False),
         ("api.Dockerfile.dockerignore", False),
-        ("dockerfile", False),
+        ("dockerfile", True),
+        ("DOCKERFILE", True),
+        ("Dockerfile-windows", True),
+        ("Dockerfile_dev", True),
+        ("dockerfile-kasm-firefox", True),
+        ("jax_cuda.dockerfile", True),
+        ("Containerfile-rhel9", True),
+        ("Dockerfile.orig", True),  # a real corpus file: BuildKit builds it
+        ("Dockerfile.md", False),
+        ("dockerfile.go", False),
+        ("dockerfile_test.py", False),
+        ("Dockerfile.template", False),  # docker-library renders these with jq
+        ("Dockerfile-linux.template", False),
+        ("Dockerfile.j2", False),
         ("MyDockerfile", False),
+        ("dockerfiles", False),
+        ("Dockerfilefoo", False),
         ("Dockerfiles", False),
         (".dockerignore", False),
         ("docker-compose.yml", False),
@@ -131,3 +146,38 @@ def test_unlistable_directory_is_an_error(repo: Path) -> None:
 def test_symlinked_directories_are_not_followed(repo: Path) -> None:
     (repo / "loop").symlink_to(repo, target_is_directory=True)
     assert "loop/Dockerfile" not in found(".")
+
+
+def test_a_tree_deeper_than_the_python_stack_is_walked(tmp_path: Path) -> None:
+    deep = tmp_path  # 1,200 levels: the recursive walk raised RecursionError at ~1,000
+    for _ in range(1200):  # os.makedirs recurses too
+        deep /= "d"
+        deep.mkdir()
+    (deep / "Dockerfile").write_text("FROM a\n")
+    (tmp_path / "Dockerfile").write_text("FROM a\n")
+    assert found(str(tmp_path)) == [str(tmp_path / "Dockerfile"), str(deep / "Dockerfile")]
+
+
+def test_order_is_depth_first_by_name(tmp_path: Path) -> None:
+    make_tree(tmp_path, ["b/Dockerfile", "a/z/Dockerfile", "a/Dockerfile", "Dockerfile", "a.Dockerfile"], {})
+    assert found(str(tmp_path)) == [
+        str(tmp_path / name)
+        for name in ["Dockerfile", "a/Dockerfile", "a/z/Dockerfile", "a.Dockerfile", "b/Dockerfile"]
+    ]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "realworld"
+
+
+@pytest.mark.skipif(not (CORPUS / "SOURCES.tsv").is_file(), reason="the real-world corpus is not here")
+def test_every_corpus_file_is_found_under_its_real_path(tmp_path: Path) -> None:
+    import csv
+
+    with (CORPUS / "SOURCES.tsv").open(encoding="utf-8") as sources:
+        rows = list(csv.DictReader(sources, delimiter="\t"))
+    for row in rows:  # each repository's files where they live in it, and a README beside them
+        target = tmp_path / row["repo"] / row["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((CORPUS / row["file"]).read_bytes())
+        (target.parent / "README.md").touch()
+    assert len(found(str(tmp_path))) == len(rows) == 1380

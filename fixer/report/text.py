@@ -65,21 +65,28 @@ def summary(reports: list[FileReport], mode: Mode, unsafe_fixes: bool) -> list[s
 
 
 def _headline(reports: list[FileReport], mode: Mode) -> str | None:
+    """``Found 3 issues in 2 of 40 files.``: the files a run checked always counted, so a
+    directory walk that found fewer Dockerfiles than expected shows it."""
     diagnostics = [d for r in reports for d in r.diagnostics]
     fixable = sum(d.fixed for d in diagnostics)
-    changed = _n(sum(r.changed for r in reports), "file")
+    checked = sum(r.error is None for r in reports)
+    changed = _files(sum(r.changed for r in reports), checked)
     if mode is Mode.REPORT and diagnostics:
-        files = _n(sum(bool(r.diagnostics) for r in reports), "file")
         hint = f" ({fixable} fixable with --write)" if fixable else ""
-        return f"Found {_n(len(diagnostics), 'issue')} in {files}{hint}."
+        found = _files(sum(bool(r.diagnostics) for r in reports), checked)
+        return f"Found {_n(len(diagnostics), 'issue')} in {found}{hint}."
     if mode is Mode.CHECK and fixable:
         return f"Would fix {_n(fixable, 'issue')} in {changed}."
     if mode is Mode.WRITE and diagnostics:
         return f"Fixed {_n(fixable, 'issue')} in {changed}; {len(diagnostics) - fixable} remaining."
-    checked = sum(r.error is None for r in reports)
     if not checked:
         return None
     return f"Nothing to {'fix' if mode is Mode.CHECK else 'report'} in {_n(checked, 'file')}."
+
+
+def _files(count: int, checked: int) -> str:
+    """``2 files``, or ``2 of 40 files`` when more were checked (a lone file goes without)."""
+    return _n(count, "file") if count >= checked or checked == 1 else f"{count} of {_n(checked, 'file')}"
 
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:
