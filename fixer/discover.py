@@ -77,7 +77,14 @@ class _Ignore:
 def _walk_root(root: Path) -> Iterator[Path | SourceError]:
     absolute = Path(os.path.abspath(root))  # unlike Path.absolute(), this folds `..`
     ancestors = [_load_ignore(d) for d in _dirs_above(absolute)]
-    yield from _walk(root, absolute, [i for i in ancestors if i])
+    inside = os.path.join(os.path.realpath(root), "")
+    for item in _walk(root, absolute, [i for i in ancestors if i]):
+        # Directories are never followed, so only a file itself can be a link out of the tree. A
+        # bot run on an untrusted repository must not read or write through one to /etc/… or
+        # ~/.ssh/…: such a file is only processed when named.
+        if isinstance(item, Path) and item.is_symlink() and not os.path.realpath(item).startswith(inside):
+            item = SourceError(str(item), f"symlink to a file outside {root}; name it to check it")
+        yield item
 
 
 def _dirs_above(directory: Path) -> list[Path]:

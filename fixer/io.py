@@ -10,10 +10,11 @@ Every failure is a ``SourceError`` whose ``str()`` is the ``path:line:col: messa
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 MAX_BYTES = 1024 * 1024
 BOM = "\ufeff"
@@ -58,7 +59,20 @@ def read_stream(stream: BinaryIO, name: str) -> SourceFile:
     return SourceFile(name, decode(data, name))
 
 
+# Longest first: UTF-32's little-endian mark starts with UTF-16's.
+_WIDE_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
 def decode(data: bytes, name: str) -> str:
+    # An editor's "Unicode" is UTF-16 on Windows: its NUL bytes are no sign of a binary file.
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            raise SourceError(name, f"{encoding} file (byte-order mark): save it as UTF-8", 1, 1)
     # NUL first: binary files are usually invalid UTF-8 too, and "binary file" is the clearer message.
     nul = data.find(b"\0")
     if nul >= 0:
@@ -85,7 +99,9 @@ def write_atomic(path: str | os.PathLike[str], text: str, was: str | None = None
     The new content goes to a temporary file in the same directory (so ``os.replace`` is a
     rename on one filesystem), is fsynced, takes the old file's mode and, where permitted, its
     owner, and then replaces it: readers see the old file or the new one, never a mix.
-    A symlink is followed, so the file it points to is replaced and the link is kept.
+    A symlink is followed, so the file it points to is replaced and the link is kept. A file
+    with other hard links is rewritten in place instead, so that all its names see the fix
+    (``_rewrite_in_place``).
     ``was`` is the text dfix read: when the file no longer holds it (someone edited it while
     dfix ran), nothing is written and the error says so, rather than losing their edit. A
     read-only file is left as it is, as ruff and black leave it.
@@ -147,6 +163,9 @@ def _replace(target: str, data: bytes) -> None:
     import tempfile  # ~5 ms to import; only --write needs it
 
     old = os.stat(target)
+    if old.st_nlink > 1:
+        _rewrite_in_place(target, data)
+        return
     directory, base = os.path.split(target)
     fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".dfix")
     try:
@@ -160,6 +179,47 @@ def _replace(target: str, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+def _rewrite_in_place(target: str, data: bytes) -> None:
+    """Write ``data`` into the file itself, so that every hard link to it sees the fix (a rename
+    gives this name a new file and leaves the other names the old text, silently).
+
+    The old text goes to a recovery file beside it first (``.NAME.XXXX.dfix``, fsynced) and is
+    removed once the new text is on disk: a crash in between leaves the old text there. An
+    error or Ctrl-C while writing puts the old text back before it is removed.
+    """
+    import tempfile
+
+    directory, base = os.path.split(target)
+    with open(target, "r+b", buffering=0) as stream:
+        old_data = stream.readall()
+        fd, recovery = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".dfix")
+        try:
+            with os.fdopen(fd, "wb") as backup:
+                backup.write(old_data)
+                backup.flush()
+                os.fsync(backup.fileno())
+        except BaseException:
+            os.unlink(recovery)  # the file itself is untouched yet
+            raise
+        try:
+            _overwrite(stream.fileno(), data)
+        except BaseException:
+            _overwrite(stream.fileno(), old_data)  # should this fail too, the recovery file stays
+            os.unlink(recovery)
+            raise
+        os.unlink(recovery)
+
+
+def _overwrite(fd: int, data: bytes) -> None:
+    """``data`` as the whole file, written unbuffered: a failed write leaves nothing queued
+    that would fail again when the old text is put back."""
+    written = 0
+    while written < len(data):
+        written += os.pwrite(fd, data[written:], written)
+    os.ftruncate(fd, len(data))
+    os.fsync(fd)
 
 
 def _copy_owner_and_mode(old: os.stat_result, temp: str) -> None:

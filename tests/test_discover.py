@@ -155,7 +155,13 @@ def test_a_tree_deeper_than_the_python_stack_is_walked(tmp_path: Path) -> None:
         deep.mkdir()
     (deep / "Dockerfile").write_text("FROM a\n")
     (tmp_path / "Dockerfile").write_text("FROM a\n")
-    assert found(str(tmp_path)) == [str(tmp_path / "Dockerfile"), str(deep / "Dockerfile")]
+    try:
+        assert found(str(tmp_path)) == [str(tmp_path / "Dockerfile"), str(deep / "Dockerfile")]
+    finally:  # bottom up: shutil.rmtree, which pytest cleans up with, recurses too
+        (deep / "Dockerfile").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
 
 
 def test_order_is_depth_first_by_name(tmp_path: Path) -> None:
@@ -181,3 +187,18 @@ def test_every_corpus_file_is_found_under_its_real_path(tmp_path: Path) -> None:
         target.write_bytes((CORPUS / row["file"]).read_bytes())
         (target.parent / "README.md").touch()
     assert len(found(str(tmp_path))) == len(rows) == 1380
+
+
+def test_a_symlink_out_of_the_tree_is_reported_not_followed(tmp_path: Path) -> None:
+    make_tree(tmp_path, ["repo/Dockerfile", "repo/common/base.Dockerfile", "elsewhere/secret"], {})
+    (tmp_path / "repo" / "api.Dockerfile").symlink_to(tmp_path / "elsewhere" / "secret")
+    (tmp_path / "repo" / "web.Dockerfile").symlink_to("common/base.Dockerfile")  # inside: followed
+    repo = tmp_path / "repo"
+    items = [str(item) for item in discover([str(repo)])]
+    assert items == [
+        str(repo / "Dockerfile"),
+        f"{repo / 'api.Dockerfile'}: symlink to a file outside {repo}; name it to check it",
+        str(tmp_path / "repo" / "common" / "base.Dockerfile"),
+        str(tmp_path / "repo" / "web.Dockerfile"),
+    ]
+    assert found(str(tmp_path / "repo" / "api.Dockerfile")) == [str(tmp_path / "repo" / "api.Dockerfile")]

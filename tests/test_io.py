@@ -57,6 +57,16 @@ def test_nul_byte_is_binary() -> None:
     assert str(caught.value) == "bin.Dockerfile:2:5: binary file (NUL byte)"
 
 
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32")],
+)
+def test_a_wide_encoding_is_named_not_called_binary(encoding: str, name: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        decode("\ufeffFROM a\n".encode(encoding), "w.Dockerfile")
+    assert str(caught.value) == f"w.Dockerfile:1:1: {name} file (byte-order mark): save it as UTF-8"
+
+
 def test_size_limit() -> None:
     assert len(read_stream(io.BytesIO(b"#" * MAX_BYTES), "f").text) == MAX_BYTES
     with pytest.raises(SourceError) as caught:
@@ -103,6 +113,17 @@ def test_write_atomic_replaces_the_file(tmp_path) -> None:
     before = path.stat().st_ino
     write_atomic(path, "FROM b\n")
     assert path.stat().st_ino != before  # a rename, not an in-place rewrite
+
+
+def test_write_atomic_writes_through_hard_links(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM a\n")
+    other = tmp_path / "other"
+    os.link(path, other)
+    write_atomic(path, "FROM b\nRUN c\n", was="FROM a\n")
+    assert other.read_text() == "FROM b\nRUN c\n"  # a rename would have left it the old text
+    assert path.stat().st_ino == other.stat().st_ino and path.stat().st_nlink == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "other"]  # no recovery file left
 
 
 def test_write_atomic_follows_symlinks(tmp_path) -> None:
