@@ -131,6 +131,13 @@ def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicab
             violations = list(rule.check(ctx))
         except Exception as error:
             raise RuleError(rule.code, error) from error
+        for violation in violations:  # `dfix rules` and the docs say which fixes apply when
+            fix = violation.fix
+            if fix is not None and not rule.fix_safety.allows(fix.applicability):
+                message = (
+                    f"a {fix.applicability.label} fix from a rule whose fixes are {rule.fix_safety.value}"
+                )
+                raise RuleError(rule.code, ValueError(message))
         found += [_override(v, overrides) for v in violations if not suppressions.covers(v)]
     return sorted(found, key=lambda v: (v.start, v.rule.code))
 

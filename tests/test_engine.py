@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fixer import engine
 from fixer.context_files import FileChange
 from fixer.diagnostic import Applicability, Diagnostic, Edit, FileEdit, Fix, TextEdit
 from fixer.rules import select_rules
-from fixer.rules._base import Context, Rule, Violation
+from fixer.rules._base import Context, FixSafety, Rule, Violation
 from fixer.rules._lines import insert_lines_after
 from fixer.syntax import Instruction, parse
 
@@ -88,6 +89,7 @@ class NeverSettles(Rule):
 class Unsafe(ReplaceKeyword):
     code, name = "DF994", "test-unsafe"
     old, new = "EXPOSE", "expose"
+    fix_safety = FixSafety.UNSAFE
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for v in super().check(ctx):
@@ -342,6 +344,31 @@ class RaisesParseError(Rule):
 def test_an_error_inside_a_rule_is_never_the_inputs_parse_error() -> None:
     with pytest.raises(engine.RuleError, match="rule DF990 failed: ParseError: 1:1: file with no"):
         run("FROM a:1\n", RaisesParseError())
+
+
+class UnsafeFixDeclaredSafe(ReplaceKeyword):
+    """Makes an unsafe fix while declaring (by default) that its fixes are safe."""
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for violation in super().check(ctx):
+            assert violation.fix is not None
+            yield dataclasses.replace(
+                violation, fix=dataclasses.replace(violation.fix, applicability=Applicability.UNSAFE)
+            )
+
+
+class UnsafeFixDeclaredVarying(UnsafeFixDeclaredSafe):
+    fix_safety = FixSafety.VARIES
+
+
+def test_a_fix_must_apply_as_its_rule_says() -> None:
+    # `dfix rules` and `dfix explain` show the declaration: every fix is held to it
+    with pytest.raises(
+        engine.RuleError, match="DF990 failed: ValueError: a unsafe fix from a rule whose fixes are safe"
+    ):
+        run("FROM a:1\nCMD x\n", UnsafeFixDeclaredSafe())
+    fixed = run("FROM a:1\nCMD x\n", UnsafeFixDeclaredVarying(), level=Applicability.UNSAFE)
+    assert fixed.output == "FROM a:1\nENTRYPOINT x\n"
 
 
 class IgnoresCopiedSecrets(Rule):

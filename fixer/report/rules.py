@@ -1,11 +1,16 @@
 """What ``dfix rules`` and ``dfix explain RULE`` print: the registry, as a table, JSON or one rule's docs.
 
     $ dfix rules
-    Code   Name              Fix        Summary
-    DF601  add-local-source  sometimes  `ADD` copies local files: use `COPY`
+    Code   Name                            Fix                        Summary
+    DF104  apt-get-install-recommends      unsafe                     `apt-get install` without `--no-inst…`
+    DF601  add-local-source                sometimes, safe or unsafe  `ADD` copies local files: use `COPY`
+
+The Fix column says when a fix exists (always, or ``sometimes, …``) and how it applies: ``safe``
+(``--write``), ``unsafe`` (only with ``--unsafe-fixes``), or ``safe or unsafe`` (fix by fix).
 
 ``dfix rules --format json`` gives a list of objects: ``code``, ``name``, ``summary``, ``aliases``,
-``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_title``, ``buildkit_check``,
+``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_safety`` (``safe``, ``unsafe``,
+``safe or unsafe``; null without a fix), ``fix_title``, ``buildkit_check``,
 ``image_changes`` (what a fix may change in the built image, as ``dfix verify`` checks it) and
 ``explanation`` (the docstring). ``dfix explain`` prints a header (name, code, summary, aliases,
 fix availability) and then the rule's docstring, dedented, Markdown as written.
@@ -29,12 +34,20 @@ def docs(rule: type[Rule]) -> str:
 
 
 def rules_table(rules: Sequence[type[Rule]]) -> str:
-    rows = [HEADER, *((r.code, r.name, r.fix_availability.value, _summary(r)) for r in rules)]
+    rows = [HEADER, *((r.code, r.name, fix_column(r), _summary(r)) for r in rules)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER) - 1)]
     lines = (
         "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]) for row in rows
     )
     return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def fix_column(rule: type[Rule]) -> str:
+    """``unsafe``, ``sometimes, safe``, ``none``: whether a fix exists and how it applies."""
+    if rule.fix_availability is FixAvailability.NONE:
+        return "none"
+    sometimes = "sometimes, " if rule.fix_availability is FixAvailability.SOMETIMES else ""
+    return sometimes + rule.fix_safety.value
 
 
 def _summary(rule: type[Rule]) -> str:
@@ -48,6 +61,7 @@ def rule_entry(rule: type[Rule]) -> dict[str, Any]:
         "summary": rule.summary,
         "aliases": list(rule.aliases),
         "fix_availability": rule.fix_availability.value,
+        "fix_safety": rule.fix_safety.value if rule.fix_availability is not FixAvailability.NONE else None,
         "fix_title": rule.fix_title,
         "opt_in": rule.opt_in,
         "buildkit_check": rule.buildkit_check,
@@ -74,7 +88,7 @@ def explanation(rule: type[Rule]) -> str:
         header.append("No fix available.")
     else:
         title = f": {rule.fix_title}" if rule.fix_title else ""
-        header.append(f"Fix is {rule.fix_availability.value} available{title}")
+        header.append(f"Fix is {rule.fix_availability.value} available ({rule.fix_safety.value}){title}")
         # The declaration `dfix verify` holds the fix to: one source for the docs and the proof.
         header.append(f"What the fix may change in the built image: {rule.image_changes.describe()}")
     return "\n".join(header) + "\n\n" + docs(rule) + "\n"

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from fixer.context_files import ContextFiles
-from fixer.diagnostic import NO_CHANGES, Fix, ImageChanges
+from fixer.diagnostic import NO_CHANGES, Applicability, Fix, ImageChanges
 from fixer.settings import DEFAULT_SETTINGS, Settings
 from fixer.syntax import Comment, Dockerfile, Instruction, Located
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from fixer.model import Model
     from fixer.registry.resolver import Pins
 
-__all__ = ["Context", "FixAvailability", "Located", "Rule", "Violation"]
+__all__ = ["Context", "FixAvailability", "FixSafety", "Located", "Rule", "Violation"]
 
 T = TypeVar("T")
 
@@ -38,6 +38,21 @@ class FixAvailability(Enum):
     NONE = "none"
     SOMETIMES = "sometimes"
     ALWAYS = "always"
+
+
+class FixSafety(Enum):
+    """How a rule's fixes apply: with ``--write`` (safe), only with ``--unsafe-fixes``, or
+    either, fix by fix. The engine holds every fix to it (configuration may move a rule's fixes
+    afterwards: extend-safe-fixes)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    VARIES = "safe or unsafe"
+
+    def allows(self, applicability: Applicability) -> bool:
+        if applicability is Applicability.DISPLAY or self is FixSafety.VARIES:
+            return True
+        return applicability is (Applicability.SAFE if self is FixSafety.SAFE else Applicability.UNSAFE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +146,7 @@ class Rule:
     summary: ClassVar[str]
     fix_title: ClassVar[str | None] = None
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
+    fix_safety: ClassVar[FixSafety] = FixSafety.SAFE  # of the fixes it makes, when it makes any
     aliases: ClassVar[tuple[str, ...]] = ()  # hadolint / Trivy / Checkov ids
     buildkit_check: ClassVar[str | None] = None  # the BuildKit check this rule mirrors, if any
     # Off unless selected by name or prefix (or, for DF401, asked for with --pin): a rule whose

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Edit, Fix
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.syntax.shell_words import ShellWordsError, process_word
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class AddLocalSource(Rule):
     summary = "`ADD` copies local files: use `COPY`"
     fix_title = "Replace `ADD` with `COPY`"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.VARIES
     aliases = ("DL3020", "DS-0005", "CKV_DOCKER_4")
 
     def check(self, ctx: Context) -> Iterator[Violation]:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit, Fix, ImageChanges
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, runs
 
@@ -136,6 +136,7 @@ class PipeWithoutPipefail(Rule):
     summary = "piped RUN without `pipefail`"
     fix_title = "Turn on `pipefail` for the RUN"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     aliases = ("DL4006",)
     image_changes = ImageChanges(may_fail=True)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Applicability, Fix
 from fixer.registry.manifest import Move
-from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation
 from fixer.rules.images._references import image_uses
 
 
@@ -48,6 +48,7 @@ class PinnedTagMoved(Rule):
     summary = "a pinned image whose tag now names another image"
     fix_title = "Move the pin to the tag's digest now"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     opt_in = True  # on with --refresh
 
     def check(self, ctx: Context) -> Iterator[Violation]:

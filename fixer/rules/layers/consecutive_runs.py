@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules.layers._merge import merge_runs
 from fixer.syntax import Instruction
 
@@ -69,6 +69,7 @@ class ConsecutiveRuns(Rule):
     summary = "consecutive RUN instructions"
     fix_title = "Merge the consecutive RUNs into one"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     aliases = ("DL3059",)
     image_changes = ImageChanges(layers=True)  # fewer layers; the merged file system stays
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from fixer.diagnostic import ImageChanges
-from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation
 from fixer.rules._run import Run, runs
 from fixer.rules.layers._merge import merge_runs
 from fixer.rules.packages._cleanup import environment
@@ -115,6 +115,7 @@ class PackagesRemovedInLaterRun(Rule):
     summary = "packages installed in one RUN are removed in a later one"
     fix_title = "Merge the RUNs from the install to the removal into one layer"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.VARIES
     aliases = ()
     # The layers change (fewer, the build-only packages in none); the merged file system does not.
     image_changes = ImageChanges(layers=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges, PackageChanges
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules._run import Run, runs
 from fixer.rules.packages._cleanup import environment
 
@@ -80,6 +80,7 @@ class AptGetInstallRecommends(Rule):
     summary = "`apt-get install` without `--no-install-recommends`"
     fix_title = "Add `--no-install-recommends`"
     fix_availability = FixAvailability.ALWAYS
+    fix_safety = FixSafety.UNSAFE
     aliases = ("DL3015", "DS-0029")
     image_changes = ImageChanges(packages=PackageChanges.RECOMMENDED)
 

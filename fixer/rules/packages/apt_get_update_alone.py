@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fixer.diagnostic import ImageChanges
-from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation
 from fixer.rules._run import Run, runs
 from fixer.rules.layers._merge import merge_runs
 
@@ -55,6 +55,7 @@ class AptGetUpdateAlone(Rule):
     summary = "`apt-get update` alone in a RUN"
     fix_title = "Merge `apt-get update` into the RUN that installs"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.VARIES
     aliases = ("DS-0017", "CKV_DOCKER_5")
     image_changes = ImageChanges(layers=True)  # one layer fewer; the merged file system stays
 

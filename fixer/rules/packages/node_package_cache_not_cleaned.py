@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
-from fixer.rules._base import Context, FixAvailability, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation
 from fixer.rules._run import Run, append_command
 from fixer.rules.packages._cleanup import (
     environment,
@@ -114,6 +114,7 @@ class NodePackageCacheNotCleaned(Rule):
     summary = "yarn/npm cache left in the layer"
     fix_title = "Clean the package cache in the same RUN"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.VARIES
     aliases = ("DL3060",)
     image_changes = ImageChanges(
         paths=("/**/.npm/_cacache/**", "/**/.cache/yarn/**", "/usr/local/share/.cache/**", "/**/.cache")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import ImageChanges
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules._stages import shipped_chain
 from fixer.rules.secrets._files import SecretFile, content_says, secret_kind
 from fixer.rules.secrets._ignore import IGNORE_FILE, ignore_fix
@@ -91,6 +91,7 @@ class SecretFileCopied(Rule):
     summary = "A secret file copied into an image layer"
     fix_title = "Give the secret to the RUNs that use it as a secret mount"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     image_changes = ImageChanges(layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:

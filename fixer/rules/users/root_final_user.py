@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.model.images import Family
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules._lines import UNCLOSABLE, insert_lines_after
 from fixer.rules._stages import chain, chain_scripts, is_root, shipped_stage
 from fixer.rules.users._accounts import Account, accounts, groups
@@ -128,6 +128,7 @@ class RootFinalUser(Rule):
     summary = "The shipped image runs as root"
     fix_title = "Create an unprivileged user and switch to it"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     aliases = ("DL3002", "DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8")
     image_changes = ImageChanges(config=("User",))
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
-from fixer.rules._base import Context, FixAvailability, Located, Rule, Violation
+from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
 from fixer.rules._lines import insert_lines_after
 from fixer.rules._run import Run, append_command
 from fixer.rules._stages import is_root, shipped_stage
@@ -75,6 +75,7 @@ class SetuidFilesKept(Rule):
     summary = "The shipped image keeps setuid/setgid files"
     fix_title = "Strip the setuid and setgid bits before switching users"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     image_changes = ImageChanges(setid_bits=True, layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:

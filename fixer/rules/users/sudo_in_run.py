@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit, Fix
-from fixer.rules._base import Context, FixAvailability, Rule, Violation, names
+from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation, names
 from fixer.rules._run import Run, runs
 from fixer.rules._stages import is_root
 
@@ -136,6 +136,7 @@ class SudoInRun(Rule):
     summary = "`sudo` in a RUN"
     fix_title = "Remove `sudo`"
     fix_availability = FixAvailability.SOMETIMES
+    fix_safety = FixSafety.UNSAFE
     aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
 
     def check(self, ctx: Context) -> Iterator[Violation]:
