@@ -249,6 +249,11 @@ HEREDOC_ERROR = r"\d+:\d+: .*heredoc"
 BAD_INPUTS = {
     "binary": ("bin.Dockerfile", b"FROM a:1\n\x00\x01\x02", "bin.Dockerfile:2:1: binary file (NUL byte)"),
     "invalid-utf8": ("x.Dockerfile", b"FROM a:1\nRUN \xff\n", "x.Dockerfile:2:5: invalid UTF-8 (byte 0xff)"),
+    "utf-16": (
+        "w.Dockerfile",
+        "FROM a:1\n".encode("utf-16"),
+        "w.Dockerfile:1:1: UTF-16 file (byte-order mark): save it as UTF-8",
+    ),
     "unterminated-heredoc": ("Dockerfile", b"RUN <<EOF\nx\n", "Dockerfile:" + HEREDOC_ERROR),
     "too-large": ("big.Dockerfile", b"#" * (MAX_BYTES + 1), "big.Dockerfile: file too large (limit 1 MiB)"),
 }
@@ -792,14 +797,17 @@ def test_rules_table(dfix: Runner) -> None:
     header, *rows = result.stdout.decode().splitlines()
     assert header.split() == ["Code", "Name", "Fix", "Summary"]
     assert len(rows) == len(RULES)
+    fix_at, summary_at = header.index("Fix"), header.index("Summary")
     for row, rule in zip(rows, RULES, strict=True):
         summary = rule.summary + (" (opt-in)" if rule.opt_in else "")  # DF401/DF402 run when asked for
-        assert row.split(maxsplit=3) == [rule.code, rule.name, rule.fix_availability.value, summary]
-    assert rows[RULES.index(AddLocalSource)].split(maxsplit=3) == [
-        "DF601",
-        "add-local-source",
-        "sometimes",
-        "`ADD` copies local files: use `COPY`",
+        assert row.split(maxsplit=2)[:2] == [rule.code, rule.name] and row[summary_at:] == summary
+    fix = {row.split()[0]: row[fix_at:summary_at].strip() for row in rows}
+    # DF104's fix is always there and never applied without --unsafe-fixes: the column said "always"
+    assert [fix["DF104"], fix["DF601"], fix["DF102"], fix["DF201"]] == [
+        "unsafe",
+        "sometimes, safe or unsafe",
+        "sometimes, safe",
+        "none",
     ]
 
 
@@ -817,6 +825,7 @@ def test_rules_json(dfix: Runner, args: list[str]) -> None:
         "summary": "`ADD` copies local files: use `COPY`",
         "aliases": ["DL3020", "DS-0005", "CKV_DOCKER_4"],
         "fix_availability": "sometimes",
+        "fix_safety": "safe or unsafe",
         "fix_title": FIX_TITLE,
         "opt_in": False,
         "buildkit_check": None,
@@ -843,7 +852,7 @@ def test_explain(dfix: Runner, selector: str) -> None:
         "`ADD` copies local files: use `COPY`",
         "",
         "Aliases: DL3020, DS-0005, CKV_DOCKER_4",
-        f"Fix is sometimes available: {FIX_TITLE}",
+        f"Fix is sometimes available (safe or unsafe): {FIX_TITLE}",
         "What the fix may change in the built image: nothing",
     ]
     assert "## What it does\n" + docs == inspect.cleandoc(AddLocalSource.__doc__ or "") + "\n"
@@ -1182,6 +1191,48 @@ def test_ctrl_c_exits_130_without_a_traceback_or_a_temporary_file(tmp_path: Path
     assert stderr.decode().splitlines()[-1] == "dfix: interrupted" and "Traceback" not in stderr.decode()
     left = sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.name != "Dockerfile")
     assert left == []
+
+
+def test_write_keeps_hard_links_and_their_text_when_the_write_fails(tmp_path: Path) -> None:
+    import resource
+    import signal
+
+    original = b"FROM a:1\nRUN apt-get install curl\n"
+    path = write(tmp_path, "Dockerfile", original)
+    os.link(path, tmp_path / "linked")
+
+    def small_files() -> None:  # the fixed text is longer than this: its write fails (EFBIG)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(original) + 4, len(original) + 4))
+
+    failed = subprocess.run(
+        [*console_script(), "--write", "--unsafe-fixes", "Dockerfile"],
+        cwd=tmp_path,
+        capture_output=True,
+        preexec_fn=small_files,
+        check=False,
+    )
+    assert failed.returncode == 2 and b"Dockerfile: File too large" in failed.stderr
+    assert path.read_bytes() == original and (tmp_path / "linked").read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "linked"]  # no recovery file
+    done = subprocess.run(
+        [*console_script(), "--write", "--unsafe-fixes", "Dockerfile"], cwd=tmp_path, check=False
+    )
+    assert done.returncode in (0, 1)
+    assert (tmp_path / "linked").read_bytes() == path.read_bytes() != original
+
+
+def test_write_never_goes_through_a_link_out_of_the_tree(dfix: Runner, tmp_path: Path) -> None:
+    outside = write_with_sources(tmp_path, "outside/Dockerfile", b"FROM a:1\n" + SAFE)
+    before = snapshot(outside)
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "Dockerfile").symlink_to(outside)
+    result = dfix("--write", "repo", cwd=tmp_path)
+    assert result.code == 2
+    assert result.messages[0] == "repo/Dockerfile: symlink to a file outside repo; name it to check it"
+    assert snapshot(outside) == before
+    assert dfix("--write", "--unsafe-fixes", "repo/Dockerfile", cwd=tmp_path).code == 0  # named: as given
+    assert snapshot(outside) != before
 
 
 def test_write_leaves_a_read_only_dockerfile_and_says_so(dfix: Runner, tmp_path: Path) -> None:
