@@ -353,7 +353,7 @@ def syntax_tree(text: str) -> Node:
     return _parser().parse(_NON_ASCII.sub("%", text).encode("ascii")).root_node
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)  # a file of thousands of RUNs re-reads them every pass
 def analyse(text: str) -> Script:
     """Parse ``text`` as a bash script (cached: the engine re-checks unchanged RUNs each pass)."""
     root = syntax_tree(text)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 from fixer.context_files import ContextFiles
 from fixer.diagnostic import NO_CHANGES, Applicability, Fix, ImageChanges
 from fixer.settings import DEFAULT_SETTINGS, Settings
-from fixer.syntax import Comment, Dockerfile, Instruction, Located
+from fixer.syntax import Comment, Dockerfile, Instruction, Located, TopLevel
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -90,6 +90,7 @@ class Context:
         self.pins = pins
         # Every top-level node with its line and offset, computed once: rules walk them often.
         self.nodes = list(tree.located())
+        self._node_offsets = [offset for _, _, offset in self.nodes]
         self.instructions = [Located(n, line, at) for n, line, at in self.nodes if isinstance(n, Instruction)]
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         self._shared: dict[str, object] = {}
@@ -114,20 +115,22 @@ class Context:
 
         return render(template, self.tree, **values)
 
+    def nodes_within(self, start: int, end: int) -> list[tuple[TopLevel, int, int]]:
+        """The top-level nodes (with line and offset) that start from ``start`` to ``end``."""
+        offsets = self._node_offsets
+        return self.nodes[bisect.bisect_left(offsets, start) : bisect.bisect_right(offsets, end)]
+
     def comment_block_above(self, located: Located) -> tuple[int, str]:
         """Where the comments directly above an instruction start, and their text (the offset of
         the instruction itself, and "", when there are none): they document it, or suppress
         findings on it, so whatever goes above the instruction goes above them too."""
-        start, block = located.offset, list[str]()
-        for node, _, offset in self.nodes:
-            if offset >= located.offset:
-                break
-            if isinstance(node, Comment):
-                start = offset if not block else start
-                block.append(node.code)
-            else:
-                block = []
-        return (start, "".join(block)) if block else (located.offset, "")
+        # back from the instruction (bisected, not scanned: a fix asks this of every RUN)
+        first = index = bisect.bisect_left(self._node_offsets, located.offset)
+        while first > 0 and isinstance(self.nodes[first - 1][0], Comment):
+            first -= 1
+        if first == index:
+            return located.offset, ""
+        return self.nodes[first][2], "".join(node.code for node, _, _ in self.nodes[first:index])
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; the BOM is not a column."""

@@ -47,6 +47,19 @@ def runs(ctx: Context) -> Iterator[Run]:
     return iter(ctx.shared("runs", _runs))
 
 
+def runs_at(ctx: Context) -> dict[int, list[Run]]:
+    """The analysed scripts of each RUN, by the RUN's offset (a RUN not there was not analysed:
+    exec form, a non-POSIX shell, a syntax error)."""
+    return ctx.shared("runs-at", _runs_at)
+
+
+def _runs_at(ctx: Context) -> dict[int, list[Run]]:
+    found: dict[int, list[Run]] = {}
+    for run in runs(ctx):
+        found.setdefault(run.located.offset, []).append(run)
+    return found
+
+
 def _runs(ctx: Context) -> tuple[Run, ...]:
     found: list[Run] = []
     for located in ctx.instructions:

@@ -61,9 +61,7 @@ def merge_runs(ctx: Context, first: Located, last: Located, title: str) -> Fix |
     segments: list[_Segment] = []
     between: list[Between] = []
     comments: list[str] = []
-    for node, line, offset in ctx.nodes:
-        if offset < first.offset or offset > last.offset:
-            continue
+    for node, line, offset in ctx.nodes_within(first.offset, last.offset):
         if isinstance(node, Comment):
             if parse_comment(node.content)[0]:
                 return None  # a suppression names one instruction: merging would change its reach
@@ -457,6 +455,10 @@ def _newline(node: Instruction) -> str:
 
 def _leading_operator_style(ctx: Context) -> bool:
     """Whether the file starts continuation lines with ``&&`` (else it ends lines with ``&& \\``)."""
+    return ctx.shared("leading-operator-style", _count_operator_styles)
+
+
+def _count_operator_styles(ctx: Context) -> bool:
     leading = trailing = 0
     for located in ctx.instructions:
         sources = [line for line in located.node.lines if isinstance(line, SourceLine)]

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges, PackageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, runs, runs_at
+from fixer.rules._stages import inherits, layered_on
 from fixer.rules.packages._cleanup import environment
 
 if TYPE_CHECKING:
@@ -85,8 +86,7 @@ class AptGetInstallRecommends(Rule):
     image_changes = ImageChanges(packages=PackageChanges.RECOMMENDED)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        all_runs = list(runs(ctx))
-        installs = [_Install.of(ctx, run, call) for run in all_runs for call in _installs(run)]
+        installs = [_Install.of(ctx, run, call) for run in runs(ctx) for call in _installs(run)]
         for index, install in enumerate(installs):
             call, run = install.call, install.run
             word = call.subcommand_word
@@ -97,7 +97,7 @@ class AptGetInstallRecommends(Rule):
             while at + 1 < len(words) and words[at + 1].text in LEADING:
                 at += 1
             title, added, changes = self.fix_title or "", f" {OPT_OUT}", self.image_changes
-            reason = _needs_certificates(ctx, install, installs[:index], all_runs)
+            reason = _needs_certificates(ctx, install, installs[:index])
             if reason is not None:
                 title += f"; also installs `{CA_CERTIFICATES}`, which {reason}"
                 added += _package_line(ctx, run, words[at], call) or f" {CA_CERTIFICATES}"
@@ -183,9 +183,7 @@ def _is_tls_package(name: str) -> bool:
     return name in TLS_PACKAGES or (version != name and version.isdigit())
 
 
-def _needs_certificates(
-    ctx: Context, install: _Install, earlier: list[_Install], all_runs: list[Run]
-) -> str | None:
+def _needs_certificates(ctx: Context, install: _Install, earlier: list[_Install]) -> str | None:
     """Why this install must name ``ca-certificates`` once it stops installing recommends, or
     None: what needs TLS, unless the certificates are there anyway (named by this install or an
     earlier one of the stage, or recommended by an earlier install that keeps recommends on —
@@ -193,14 +191,14 @@ def _needs_certificates(
     if CA_CERTIFICATES in install.packages:
         return None
     for other in earlier:
-        if not _inherits(ctx, other.run.located, install.run.located):
+        if not inherits(ctx, other.run.located, install.run.located):
             continue
         if CA_CERTIFICATES in other.packages or (other.recommends and other.tls_client is not None):
             return None
     client = install.tls_client
     if client is not None:
         return f"{client} needs for HTTPS"
-    for command in _later_commands(ctx, install, all_runs):
+    for command in _later_commands(ctx, install):
         if command.program in TLS_PROGRAMS:
             return f"{command.program} needs for HTTPS"
         if any(HTTPS in word.text for word in (*command.assignment_words, *command.words)):
@@ -215,31 +213,20 @@ def _needs_certificates(
     return None
 
 
-def _later_commands(ctx: Context, install: _Install, all_runs: list[Run]) -> Iterator[Command]:
+def _later_commands(ctx: Context, install: _Install) -> Iterator[Command]:
     """The commands that run after the install: the rest of its script, then the analysed RUNs
     of its stage and of the stages built on it."""
-    home = install.run.located
     for command in install.run.script.script.commands:
         if command.start > install.call.command.start:
             yield command
-    for run in all_runs:
-        if run.located.offset > home.offset and _inherits(ctx, home, run.located):
+    scripts = runs_at(ctx)
+    for located in layered_on(ctx, install.run.located):
+        for run in scripts.get(located.offset, ()):
             yield from run.script.script.commands
 
 
 def _later_exec_runs(ctx: Context, install: _Install) -> Iterator[Located]:
     """Later exec-form RUNs (``RUN ["curl", …]``) on top of the install's layer."""
-    home = install.run.located
-    for located in ctx.instructions:
-        node = located.node
-        later = located.offset > home.offset and node.upper_keyword == "RUN" and node.buildkit.json
-        if later and _inherits(ctx, home, located):
+    for located in layered_on(ctx, install.run.located):
+        if located.node.upper_keyword == "RUN" and located.node.buildkit.json:
             yield located
-
-
-def _inherits(ctx: Context, home: Located, later: Located) -> bool:
-    """Whether ``later`` runs on top of the layer ``home`` makes (same stage, or built on it)."""
-    from fixer.model import builds_on
-
-    stage, base = ctx.model.stage_of(later.offset), ctx.model.stage_of(home.offset)
-    return stage is not None and base is not None and builds_on(stage, base)

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import Run, append_command, runs
+from fixer.rules._run import Run, append_command, runs, runs_at
+from fixer.rules._stages import layered_on
 from fixer.rules.packages._cleanup import mount_covers, removes_path, wrapper_prefix
 
 LISTS = "/var/lib/apt/lists"
@@ -57,8 +58,7 @@ class AptListsNotRemoved(Rule):
     image_changes = ImageChanges(paths=("/var/lib/apt/lists/**",))
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        all_runs = list(runs(ctx))
-        for index, run in enumerate(all_runs):
+        for run in runs(ctx):
             script = run.script.script
             calls = script.invocations("apt-get", "apt")
             if not any(call.subcommand in NEEDS_LISTS | {"update"} for call in calls):
@@ -73,7 +73,7 @@ class AptListsNotRemoved(Rule):
             ):
                 continue
             fix = None
-            if not _later_run_relies_on_lists(ctx, run, all_runs[index + 1 :]):
+            if not _later_run_relies_on_lists(ctx, run):
                 edit = append_command(run, wrapper_prefix(calls[-1]) + CLEANUP)
                 fix = Fix.safe(self.fix_title or "", edit) if edit else None
             yield self.violation(
@@ -81,34 +81,23 @@ class AptListsNotRemoved(Rule):
             )
 
 
-def _later_run_relies_on_lists(ctx: Context, run: Run, later_scripts: list[Run]) -> bool:
+def _later_run_relies_on_lists(ctx: Context, run: Run) -> bool:
     """Whether a later RUN on top of this layer installs with the lists this RUN leaves.
 
     A later RUN the shell analysis cannot read (exec form, a non-POSIX shell) counts when it
     mentions apt at all: a fix must not break a build it cannot see through.
     """
-    analysed = {other.located.offset for other in later_scripts}
-    for located in ctx.instructions:
-        if located.offset <= run.located.offset or not _inherits(ctx, run.located.offset, located.offset):
-            continue
+    scripts = runs_at(ctx)
+    for located in layered_on(ctx, run.located):
         if located.node.upper_keyword != "RUN":
             continue
-        if located.offset not in analysed:
+        analysed = scripts.get(located.offset)
+        if analysed is None:
             if "apt" in located.node.logical_line:
                 return True
-            continue
-        if any(_relies_on_lists(other) for other in later_scripts if other.located.offset == located.offset):
+        elif any(_relies_on_lists(other) for other in analysed):
             return True
     return False
-
-
-def _inherits(ctx: Context, home_offset: int, later_offset: int) -> bool:
-    """Whether the instruction at ``later_offset`` runs on top of the layer at ``home_offset``
-    (same stage, or a stage built on it)."""
-    from fixer.model import builds_on
-
-    stage, home = ctx.model.stage_of(later_offset), ctx.model.stage_of(home_offset)
-    return stage is not None and home is not None and builds_on(stage, home)
 
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash"})
