@@ -124,11 +124,19 @@ class RuleError(Exception):
 
 
 def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicability]) -> list[Violation]:
+    from fixer.rules.suppressions.unused_suppression import UnusedSuppression
+
     suppressions = Suppressions(ctx)
     found = []
-    for rule in rules:
+    # DF001 last: what the comments silenced is known once every other rule has run
+    ordered = sorted(rules, key=lambda rule: isinstance(rule, UnusedSuppression))
+    ran = [type(rule) for rule in rules]
+    for rule in ordered:
         try:
-            violations = list(rule.check(ctx))
+            if isinstance(rule, UnusedSuppression):
+                violations = list(rule.dead(ctx, suppressions.dfix_comments, ran))
+            else:
+                violations = list(rule.check(ctx))
         except Exception as error:
             raise RuleError(rule.code, error) from error
         for violation in violations:  # `dfix rules` and the docs say which fixes apply when

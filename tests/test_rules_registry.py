@@ -31,7 +31,15 @@ def duplicates(values: list[str]) -> list[str]:
     return [value for value, count in Counter(values).items() if count > 1]
 
 
-FAMILIES = {"1": "packages", "2": "secrets", "3": "users", "4": "images", "5": "layers", "6": "exposure"}
+FAMILIES = {
+    "0": "suppressions",
+    "1": "packages",
+    "2": "secrets",
+    "3": "users",
+    "4": "images",
+    "5": "layers",
+    "6": "exposure",
+}
 TESTS = Path(__file__).parent / "rules"
 
 

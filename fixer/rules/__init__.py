@@ -1,10 +1,10 @@
 """The rule registry: every rule, listed explicitly (greppable; a test checks nothing is missing).
 
 Rules live by family, one module each, with the family's shared helpers (``_name.py``) beside
-them, as ruff groups its rules: ``packages`` (DF1xx package managers), ``secrets`` (DF2xx),
-``users`` (DF3xx users
-and privileges), ``images`` (DF4xx base images and provenance), ``layers`` (DF5xx),
-``exposure`` (DF6xx exposure and hygiene). Helpers every family uses (``_base``, ``_run``, ``_stages``,
+them, as ruff groups its rules: ``suppressions`` (DF0xx dfix's own comments), ``packages``
+(DF1xx package managers), ``secrets`` (DF2xx), ``users`` (DF3xx users and privileges),
+``images`` (DF4xx base images and provenance), ``layers`` (DF5xx), ``exposure`` (DF6xx
+exposure and hygiene). Helpers every family uses (``_base``, ``_run``, ``_stages``,
 ``_variables``, ``_lines``) sit at this level.
 
 Rules are chosen by code (``DF601``), code prefix (``DF6``), name (``add-local-source``) or alias
@@ -44,6 +44,7 @@ from fixer.rules.packages.pip_install_with_cache import PipInstallWithCache
 from fixer.rules.packages.rpm_install_without_yes import RpmInstallWithoutYes
 from fixer.rules.secrets.secret_file_copied import SecretFileCopied
 from fixer.rules.secrets.secret_in_arg_or_env import SecretInArgOrEnv
+from fixer.rules.suppressions.unused_suppression import UnusedSuppression
 from fixer.rules.users.password_in_run import PasswordInRun
 from fixer.rules.users.root_final_user import RootFinalUser
 from fixer.rules.users.setuid_bit_set import SetuidBitSet
@@ -52,6 +53,7 @@ from fixer.rules.users.sudo_in_run import SudoInRun
 from fixer.rules.users.useradd_without_no_log_init import UseraddWithoutNoLogInit
 
 RULES: tuple[type[Rule], ...] = (
+    UnusedSuppression,
     AptGetWithoutYes,
     AptListsNotRemoved,
     ApkAddWithoutNoCache,

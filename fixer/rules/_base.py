@@ -150,6 +150,9 @@ class Rule:
     fix_title: ClassVar[str | None] = None
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     fix_safety: ClassVar[FixSafety] = FixSafety.SAFE  # of the fixes it makes, when it makes any
+    # Whether its findings depend on the build context's files (an ADD source that is an
+    # archive, a secret `COPY . .` brings): found on disk, maybe not on stdin, and the reverse.
+    reads_build_context: ClassVar[bool] = False
     aliases: ClassVar[tuple[str, ...]] = ()  # hadolint / Trivy / Checkov ids
     buildkit_check: ClassVar[str | None] = None  # the BuildKit check this rule mirrors, if any
     # Off unless selected by name or prefix (or, for DF401, asked for with --pin): a rule whose

@@ -262,6 +262,16 @@ CASES = [
         frozenset({"DF502"}),
         select=("DF502",),
     ),
+    Case(  # a dead suppression removed: only a comment goes, the image is the same
+        "df001-unused-suppression",
+        "busybox",
+        "FROM {base}\n# dfix: ignore=DF108\nRUN echo a > /a\n# dfix: ignore\nCOPY notes.txt /docs/\n",
+        frozenset({"DF001"}),
+        select=("DF001", "DF108", "DF601"),
+        unsafe=False,
+        files={"notes.txt": b"plain text\n"},
+        check=_unchanged_image,
+    ),
     Case(
         "df601-add-plain-files",
         "busybox",

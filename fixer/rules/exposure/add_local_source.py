@@ -88,6 +88,7 @@ class AddLocalSource(Rule):
     fix_title = "Replace `ADD` with `COPY`"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = FixSafety.VARIES
+    reads_build_context = True
     aliases = ("DL3020", "DS-0005", "CKV_DOCKER_4")
 
     def check(self, ctx: Context) -> Iterator[Violation]:

@@ -92,6 +92,7 @@ class SecretFileCopied(Rule):
     fix_title = "Give the secret to the RUNs that use it as a secret mount"
     fix_availability = FixAvailability.SOMETIMES
     fix_safety = FixSafety.UNSAFE
+    reads_build_context = True
     image_changes = ImageChanges(layers=True)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
