@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from fixer import engine
 from fixer.context_files import FileChange
-from fixer.diagnostic import Applicability, Diagnostic
+from fixer.diagnostic import Applicability, Diagnostic, TextEdit
+from fixer.io import BOM
 from fixer.rules import RULES, matches, select_rules
 from fixer.rules.images.pinned_tag_moved import PinnedTagMoved
 from fixer.rules.images.unpinned_image import UnpinnedImage
@@ -19,7 +21,7 @@ from fixer.settings import DEFAULT_SETTINGS, RegistrySettings, Settings
 if TYPE_CHECKING:
     from fixer.registry.resolver import Pins, Resolver
 
-__all__ = ["Applicability", "Diagnostic", "FileChange", "FixResult", "fix"]
+__all__ = ["Applicability", "Diagnostic", "FileChange", "FixResult", "combined_edits", "fix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,54 @@ class FixResult:
     @property
     def changed(self) -> bool:
         return self.output != self.input or bool(self.files)
+
+    def edits(self) -> list[TextEdit]:
+        """The edits that turn ``input`` into ``output``, placed in the input, sorted, never
+        overlapping: whole lines replaced, as difflib pairs them. An editor's format-on-save and
+        a bot apply these; each finding's own edits are that fix alone, and two of them may
+        overlap where one pass's fix rewrote what an earlier one wrote (DF110's merge over
+        DF102's cleanup), so applying every finding's edits is not the output."""
+        return combined_edits(self.input, self.output)
+
+
+def combined_edits(before: str, after: str) -> list[TextEdit]:
+    """Line-level edits from ``before`` to ``after``; positions as dfix gives them (lines end
+    at ``\\n``; a byte-order mark is no column)."""
+    if before == after:
+        return []
+    import difflib  # only when a file changed
+
+    old, new = _lines(before), _lines(after)
+    starts = [0]
+    for line in old:
+        starts.append(starts[-1] + len(line))
+    bom = BOM if before.startswith(BOM) and after.startswith(BOM) else ""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        content = "".join(new[j1:j2])
+        start, end = starts[i1], starts[i2]
+        if bom and start == 0:
+            start, content = len(bom), content.removeprefix(bom)
+        edits.append(
+            TextEdit(*_position(before, starts, start, bom), *_position(before, starts, end, bom), content)
+        )
+    return edits
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _position(text: str, starts: list[int], offset: int, bom: str) -> tuple[int, int]:
+    index = bisect.bisect_right(starts, offset) - 1
+    if index == len(starts) - 1 and index > 0 and not text.endswith("\n"):
+        index -= 1  # the end of a last line without a line ending
+    column = offset - starts[index] + 1
+    return index + 1, column - (len(bom) if index == 0 and bom else 0)
 
 
 def fix(

@@ -266,8 +266,16 @@ def _report(
             )
             for other in others
         )
+    edits = result.edits() if options.json else ()
     return FileReport(
-        name, result.diagnostics, result.changed, written, diff=diff, output=output, others=others
+        name,
+        result.diagnostics,
+        result.changed,
+        written,
+        diff=diff,
+        output=output,
+        others=others,
+        edits=edits,
     )
 
 

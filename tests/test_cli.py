@@ -648,7 +648,8 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "fix_title": FIX_TITLE,
                     "edits": [keyword_edit(2)],
                     "applicability": "safe",
-                    "fixed": True,
+                    "fixable": True,
+                    "fixed": False,  # --diff writes nothing
                     "build_flags": [],
                 },
                 {
@@ -662,9 +663,13 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
                     "fix_title": None,
                     "edits": [],
                     "applicability": None,
+                    "fixable": False,
                     "fixed": False,
                     "build_flags": [],
                 },
+            ],
+            "edits": [
+                {"line": 2, "column": 1, "end_line": 3, "end_column": 1, "content": "COPY app.py /app/\n"}
             ],
             "diff": (
                 "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,4 +1,4 @@\n"
@@ -677,6 +682,7 @@ def test_json_document(dfix: Runner, tmp_path: Path) -> None:
             "written": False,
             "error": {"line": 1, "column": 1, "message": "binary file (NUL byte)"},
             "diagnostics": [],
+            "edits": [],
         },
     ]
 
@@ -701,7 +707,8 @@ def test_json_unsafe_fix(dfix: Runner, unsafe: bool) -> None:
         "fix_title": FIX_TITLE,
         "edits": [keyword_edit(2)],
         "applicability": "unsafe",
-        "fixed": unsafe,
+        "fixable": unsafe,
+        "fixed": unsafe,  # the fixed text is in "output"
         "build_flags": [],
     }
 
@@ -711,6 +718,21 @@ def test_json_stdin_write_carries_the_output(dfix: Runner, tmp_path: Path) -> No
     args = ["--stdin-filename", "Dockerfile"]
     result = dfix("-", "--write", "--format", "json", *args, stdin=b"ADD app.py /app/\r\n", cwd=tmp_path)
     assert (result.code, result.json()["files"][0]["output"]) == (0, "COPY app.py /app/\r\n")
+
+
+def test_json_gives_each_file_the_combined_edits_write_applies(dfix: Runner, tmp_path: Path) -> None:
+    # DF102's cleanup (inserted at 3:28) lies inside DF110's merge (2:1-4:1): applying every
+    # finding's edits corrupts the file; the file's own edits give what --write writes
+    text = b"FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    write(tmp_path, "Dockerfile", text)
+    (entry,) = dfix("--format", "json", "--select", "DF102,DF110", "Dockerfile", cwd=tmp_path).json()["files"]
+    written = dfix("--write", "--select", "DF102,DF110", "Dockerfile", cwd=tmp_path)
+    assert written.code == 0 and not any(d["fixed"] for d in entry["diagnostics"])  # nothing written then
+    lines = text.decode().splitlines(keepends=True)
+    for edit in reversed(entry["edits"]):  # whole lines, sorted, not overlapping
+        assert edit["column"] == edit["end_column"] == 1
+        lines[edit["line"] - 1 : edit["end_line"] - 1] = [edit["content"]]
+    assert "".join(lines) == (tmp_path / "Dockerfile").read_text()
 
 
 # A first pass adds a line to the RUN on lines 2-3 (DF102) and `-y` to line 5 (DF101); DF104 waits

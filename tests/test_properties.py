@@ -13,6 +13,8 @@ blind) was exercised.
 
 from __future__ import annotations
 
+import itertools
+
 import buildkit_oracle as oracle
 import pytest
 from hypothesis import currently_in_test_context, event, example, given
@@ -158,3 +160,34 @@ def test_fix_of_generated_files_is_stable(text: str) -> None:
 @example("\nFROM \\\nalpine\nCOPY src \\\n#\r")
 def test_fix_of_mutated_files_is_stable(text: str) -> None:
     assert_fix_is_stable(text)
+
+
+def _apply_line_edits(text: str, edits: list[fixer.api.TextEdit]) -> str:
+    """Apply edits by line and column as an editor does (a BOM is no column)."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    bom = len(fixer.api.BOM) if text.startswith(fixer.api.BOM) else 0
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1 + (bom if line == 1 else 0)
+
+    for edit in reversed(edits):
+        text = (
+            text[: offset(edit.line, edit.column)]
+            + edit.content
+            + text[offset(edit.end_line, edit.end_column) :]
+        )
+    return text
+
+
+_TEXT = st.text(alphabet="ab\n\r\ufeff", max_size=30)
+
+
+@given(before=_TEXT, after=_TEXT)
+def test_combined_edits_turn_the_input_into_the_output(before: str, after: str) -> None:
+    bom = fixer.api.BOM
+    before, after = before.replace(bom, ""), after.replace(bom, "")
+    for first, second in ((before, after), (bom + before, bom + after)):
+        edits = fixer.api.combined_edits(first, second)
+        positions = [((e.line, e.column), (e.end_line, e.end_column)) for e in edits]
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(positions))  # sorted, apart
+        assert _apply_line_edits(first, edits) == second

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Protocol
 
 from fixer.api import Diagnostic, FileChange
+from fixer.diagnostic import TextEdit
 from fixer.io import SourceError
 
 
@@ -39,6 +40,7 @@ class FileReport:
     diff: str | None = None  # with --diff
     output: str | None = None  # the fixed text of stdin, with --write
     others: Sequence[OtherFile] = ()  # other files the fixes edit (written with it, in WRITE)
+    edits: Sequence[TextEdit] = ()  # the fixes combined, input to output (JSON only)
 
 
 class Reporter(Protocol):
