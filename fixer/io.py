@@ -160,12 +160,24 @@ def _unchanged(target: str, was: str) -> bool:
 
 
 def _replace(target: str, data: bytes) -> None:
-    import tempfile  # ~5 ms to import; only --write needs it
-
     old = os.stat(target)
     if old.st_nlink > 1:
         _rewrite_in_place(target, data)
         return
+    temp = _copy_beside(target, data)
+    try:
+        _copy_owner_and_mode(old, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def _copy_beside(target: str, data: bytes) -> str:
+    """A new file ``.NAME.XXXX.dfix`` beside ``target`` holding ``data``, fsynced (none left on failure)."""
+    import tempfile  # ~5 ms to import; only --write needs it
+
     directory, base = os.path.split(target)
     fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".dfix")
     try:
@@ -173,12 +185,10 @@ def _replace(target: str, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        _copy_owner_and_mode(old, temp)
-        os.replace(temp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        os.unlink(temp)
         raise
+    return temp
 
 
 def _rewrite_in_place(target: str, data: bytes) -> None:
@@ -189,20 +199,9 @@ def _rewrite_in_place(target: str, data: bytes) -> None:
     removed once the new text is on disk: a crash in between leaves the old text there. An
     error or Ctrl-C while writing puts the old text back before it is removed.
     """
-    import tempfile
-
-    directory, base = os.path.split(target)
     with open(target, "r+b", buffering=0) as stream:
         old_data = stream.readall()
-        fd, recovery = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".dfix")
-        try:
-            with os.fdopen(fd, "wb") as backup:
-                backup.write(old_data)
-                backup.flush()
-                os.fsync(backup.fileno())
-        except BaseException:
-            os.unlink(recovery)  # the file itself is untouched yet
-            raise
+        recovery = _copy_beside(target, old_data)
         try:
             _overwrite(stream.fileno(), data)
         except BaseException:
