@@ -245,7 +245,9 @@ def _config(directory: str) -> "Config":
         found = find_config(directory)
         return load_config(found) if found else Config()
     except ConfigError as error:
-        raise SourceError(str(error.path), error.message) from None
+        relative = os.path.relpath(error.path)  # `.dfix.toml`, `../pyproject.toml`: the shorter
+        shown = min(relative, str(error.path), key=len)
+        raise SourceError(shown, error.message, error.line, error.column) from None
 
 
 def _report(

@@ -52,12 +52,34 @@ LIST_KEYS = (*_SELECTOR_KEYS, "suid-keep", "allowed-registries")
 
 
 class ConfigError(ValueError):
-    """A configuration file that cannot be used; ``path`` names it."""
+    """A configuration file that cannot be used; ``path`` names it, ``line`` and ``column`` (when
+    known) where: the TOML error, or the line of the key at fault."""
 
-    def __init__(self, path: Path, message: str) -> None:
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+        self.line = line
+        self.column = column
+
+
+def _at_key(path: Path, key: str, message: str) -> ConfigError:
+    """The error about ``key``, placed on the first line that sets it (a ``key =`` line or a
+    ``[key]`` table; in a pyproject.toml from ``[tool.dfix]`` on), when one does."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            lines = stream.read().split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ConfigError(path, message)
+    start = 0
+    if path.name == "pyproject.toml":
+        start = next((i for i, line in enumerate(lines) if line.strip().startswith("[tool.dfix")), 0)
+    for index in range(start, len(lines)):
+        stripped = lines[index].lstrip()
+        name = stripped.lstrip("[").split("=")[0].split("]")[0].strip().strip('"')
+        if name in (key, f"tool.dfix.{key}"):
+            return ConfigError(path, message, index + 1, len(lines[index]) - len(stripped) + 1)
+    return ConfigError(path, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +145,18 @@ def load_config(path: Path) -> Config:
     table = (_tool_table(path) or {}) if path.name == "pyproject.toml" else _read(path)
     unknown = sorted(set(table) - {*LIST_KEYS, "unsafe-fixes", "target", "user", "registry"})
     if unknown:
-        raise ConfigError(path, f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
+        message = f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+        raise _at_key(path, unknown[0], message)
     lists = {key: _string_list(path, table, key) for key in LIST_KEYS}
     from fixer.rules import unknown_selector_message
 
     for key in _SELECTOR_KEYS:
         problem = unknown_selector_message(lists[key] or (), f"`{key}`")
         if problem is not None:
-            raise ConfigError(path, problem)
+            raise _at_key(path, key, problem)
     unsafe = table.get("unsafe-fixes", False)
     if not isinstance(unsafe, bool):
-        raise ConfigError(path, "`unsafe-fixes` must be true or false")
+        raise _at_key(path, "unsafe-fixes", "`unsafe-fixes` must be true or false")
     return Config(
         select=lists["select"],
         extend_select=lists["extend-select"] or (),
@@ -154,16 +177,16 @@ def load_config(path: Path) -> Config:
 def _settings(path: Path, table: dict[str, object], suid_keep: tuple[str, ...]) -> Settings:
     target = table.get("target")
     if target is not None and (not isinstance(target, str) or not target):
-        raise ConfigError(path, "`target` must be a stage name")
+        raise _at_key(path, "target", "`target` must be a stage name")
     bad = [entry for entry in suid_keep if not entry.startswith("/")]
     if bad:
-        raise ConfigError(path, f"`suid-keep` takes absolute paths: {bad[0]!r}")
+        raise _at_key(path, "suid-keep", f"`suid-keep` takes absolute paths: {bad[0]!r}")
     user = table.get("user", {})
     if not isinstance(user, dict):
-        raise ConfigError(path, "`user` must be a table: name, uid, gid")
+        raise _at_key(path, "user", "`user` must be a table: name, uid, gid")
     unknown = sorted(set(user) - {"name", "uid", "gid"})
     if unknown:
-        raise ConfigError(path, f"unknown key in `user`: {', '.join(unknown)}")
+        raise _at_key(path, "user", f"unknown key in `user`: {', '.join(unknown)}")
     default = UserSettings()
     name, uid, gid = (user.get(key, getattr(default, key)) for key in ("name", "uid", "gid"))
     if problem := user_problem(name, uid, gid):
@@ -175,10 +198,10 @@ def _settings(path: Path, table: dict[str, object], suid_keep: tuple[str, ...]) 
 def _registry(path: Path, table: object) -> RegistrySettings:
     """``[registry]``: ``mirrors = {"docker.io" = "mirror.example.com"}``, ``insecure = [hosts]``."""
     if not isinstance(table, dict):
-        raise ConfigError(path, "`registry` must be a table: mirrors, insecure")
+        raise _at_key(path, "registry", "`registry` must be a table: mirrors, insecure")
     unknown = sorted(set(table) - {"mirrors", "insecure"})
     if unknown:
-        raise ConfigError(path, f"unknown key in `registry`: {', '.join(unknown)}")
+        raise _at_key(path, "registry", f"unknown key in `registry`: {', '.join(unknown)}")
     mirrors = table.get("mirrors", {})
     if not isinstance(mirrors, dict) or not all(
         isinstance(host, str) and host and "/" not in host for host in mirrors.values()
@@ -197,10 +220,23 @@ def _tool_table(pyproject: str | Path) -> dict[str, object] | None:
 def _read(path: str | Path) -> dict[str, object]:
     import tomllib
 
+    text = ""
     try:
         with open(path, encoding="utf-8") as stream:
-            return tomllib.loads(stream.read())
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            text = stream.read()
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        import re
+
+        # Python 3.11's message ends "(at line 2, column 1)" or "(at end of document)"
+        message, line, column = str(error), None, None
+        if found := re.search(r" \(at line (\d+), column (\d+)\)$", message):
+            message, line, column = message[: found.start()], int(found[1]), int(found[2])
+        elif message.endswith(" (at end of document)"):
+            message = message.removesuffix(" (at end of document)") + " at the end of the file"
+            line, column = text.count("\n") + 1, len(text.rpartition("\n")[2]) + 1
+        raise ConfigError(_path(path), message, line, column) from None
+    except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(_path(path), str(error)) from None
 
 
@@ -215,5 +251,5 @@ def _string_list(path: Path, table: dict[str, object], key: str) -> tuple[str, .
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(path, f"`{key}` must be a list of strings")
+        raise _at_key(path, key, f"`{key}` must be a list of strings")
     return tuple(value)

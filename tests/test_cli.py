@@ -1006,8 +1006,20 @@ def test_bad_config_is_exit_2_naming_the_file(dfix: Runner, tmp_path: Path) -> N
     before = snapshot(path)
     result = dfix("--write", "Dockerfile", cwd=tmp_path)
     assert result.code == 2
-    assert result.messages[0] == f"{tmp_path / '.dfix.toml'}: unknown key: selekt"
+    assert result.messages[0] == ".dfix.toml:1:1: unknown key: selekt"  # relative, where
     assert snapshot(path) == before
+
+
+def test_a_bad_config_is_said_once_relative_and_where(dfix: Runner, tmp_path: Path) -> None:
+    write(tmp_path, ".dfix.toml", b'ignore = []\nselect = ["DF601",\n  oops]\n')
+    for name in ("a/Dockerfile", "b/Dockerfile", "c/Dockerfile"):
+        write(tmp_path, name, b"FROM x:1\n")
+    result = dfix(".", cwd=tmp_path)
+    assert result.code == 2
+    assert result.messages == [".dfix.toml:3:3: Invalid value", "3 inputs could not be processed."]
+    assert dfix("Dockerfile", cwd=tmp_path / "a").messages[0] == "../.dfix.toml:3:3: Invalid value"
+    write(tmp_path, ".dfix.toml", b"ignore = []\n\n[lint]\nselect = 1\n")
+    assert dfix(".", cwd=tmp_path).messages[0] == ".dfix.toml:3:1: unknown key: lint"
 
 
 def test_a_crash_on_one_file_leaves_it_alone_and_the_others_go_on(

@@ -72,6 +72,7 @@ def test_bad_config_is_an_error_naming_the_file(tmp_path: Path, text: str, messa
         load_config(path)
     assert caught.value.path == path
     assert message in caught.value.message
+    assert caught.value.line == 1 if message else (caught.value.line, caught.value.column) == (2, 1)
 
 
 def test_find_config_takes_a_string_and_names_a_broken_pyproject(tmp_path: Path) -> None:

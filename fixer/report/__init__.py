@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from fixer.api import Diagnostic, FileChange
 from fixer.diagnostic import TextEdit
@@ -41,6 +41,20 @@ class FileReport:
     output: str | None = None  # the fixed text of stdin, with --write
     others: Sequence[OtherFile] = ()  # other files the fixes edit (written with it, in WRITE)
     edits: Sequence[TextEdit] = ()  # the fixes combined, input to output (JSON only)
+
+
+class ErrorLog:
+    """Prints each error once: a broken configuration is every file's error under it, and is
+    said once (the summary still counts every file it kept from being processed)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.said: set[str] = set()
+
+    def say(self, error: SourceError | None) -> None:
+        if error is not None and str(error) not in self.said:
+            self.said.add(str(error))
+            print(error, file=self.stream)
 
 
 class Reporter(Protocol):

@@ -41,7 +41,7 @@ from typing import Any, BinaryIO, TextIO
 from fixer.api import Diagnostic
 from fixer.diagnostic import TextEdit
 from fixer.io import SourceError
-from fixer.report import FileReport
+from fixer.report import ErrorLog, FileReport
 
 
 class JsonReporter:
@@ -50,10 +50,10 @@ class JsonReporter:
         self.stderr = stderr
         self.version = version
         self.files: list[dict[str, Any]] = []
+        self.errors = ErrorLog(stderr)
 
     def add(self, report: FileReport) -> None:
-        if report.error:  # errors reach stderr in every format, so a CI log always shows them
-            print(report.error, file=self.stderr)
+        self.errors.say(report.error)  # errors reach stderr in every format, so a CI log shows them
         self.files.append(file_entry(report))
 
     def finish(self) -> None:

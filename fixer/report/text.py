@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO, TextIO
 
 from fixer.api import Applicability, Diagnostic
-from fixer.report import FileReport, Mode, listed
+from fixer.report import ErrorLog, FileReport, Mode, listed
 
 
 def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
@@ -33,11 +33,11 @@ class TextReporter:
         self.mode = mode
         self.unsafe_fixes = unsafe_fixes
         self.reports: list[FileReport] = []
+        self.errors = ErrorLog(stderr)
 
     def add(self, report: FileReport) -> None:
         self.reports.append(report)
-        if report.error:
-            print(report.error, file=self.stderr)
+        self.errors.say(report.error)
         for diagnostic in listed(report, self.mode):
             print(format_diagnostic(report.path, diagnostic), file=self.stderr)
         for artefact in (report.diff, report.output):
