@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,9 +55,7 @@ def combined_edits(before: str, after: str) -> list[TextEdit]:
     import difflib  # only when a file changed
 
     old, new = _lines(before), _lines(after)
-    starts = [0]
-    for line in old:
-        starts.append(starts[-1] + len(line))
+    starts = [0, *itertools.accumulate(map(len, old))]
     bom = BOM if before.startswith(BOM) and after.startswith(BOM) else ""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     edits = []

@@ -77,14 +77,7 @@ class _Ignore:
 def _walk_root(root: Path) -> Iterator[Path | SourceError]:
     absolute = Path(os.path.abspath(root))  # unlike Path.absolute(), this folds `..`
     ancestors = [_load_ignore(d) for d in _dirs_above(absolute)]
-    inside = os.path.join(os.path.realpath(root), "")
-    for item in _walk(root, absolute, [i for i in ancestors if i]):
-        # Directories are never followed, so only a file itself can be a link out of the tree. A
-        # bot run on an untrusted repository must not read or write through one to /etc/… or
-        # ~/.ssh/…: such a file is only processed when named.
-        if isinstance(item, Path) and item.is_symlink() and not os.path.realpath(item).startswith(inside):
-            item = SourceError(str(item), f"symlink to a file outside {root}; name it to check it")
-        yield item
+    yield from _walk(root, absolute, [i for i in ancestors if i])
 
 
 def _dirs_above(directory: Path) -> list[Path]:
@@ -101,6 +94,7 @@ def _walk(root: Path, absolute: Path, ignores: list[_Ignore]) -> Iterator[Path |
     # One frame per directory being read: its path, its absolute path, the ignore files that
     # apply in it, and the entries still to visit (reversed, so the next one pops off the end).
     stack = [_open(root, absolute, ignores)]
+    inside = os.path.join(os.path.realpath(root), "")
     while stack:
         directory, absolute, ignores, entries = stack[-1]
         if isinstance(entries, SourceError):
@@ -117,7 +111,16 @@ def _walk(root: Path, absolute: Path, ignores: list[_Ignore]) -> Iterator[Path |
             continue
         if is_dir:
             stack.append(_open(directory / entry.name, absolute / entry.name, ignores))
-        elif entry.is_file():
+        elif not entry.is_file():
+            continue
+        elif entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
+            # Directories are never followed, so only a file itself can link out of the tree.
+            # A bot run on an untrusted repository must not read or write through one to /etc/…
+            # or ~/.ssh/…: such a file is only processed when named.
+            yield SourceError(
+                str(directory / entry.name), f"symlink to a file outside {root}; name it to check it"
+            )
+        else:
             yield directory / entry.name
 
 

@@ -134,7 +134,7 @@ def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicab
     for rule in ordered:
         try:
             if isinstance(rule, UnusedSuppression):
-                violations = list(rule.dead(ctx, suppressions.dfix_comments, ran))
+                violations = list(rule.dead(ctx, suppressions.comments, ran))
             else:
                 violations = list(rule.check(ctx))
         except Exception as error:

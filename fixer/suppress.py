@@ -32,12 +32,8 @@ def _names(listing: str) -> set[str]:
 def parse_comment(content: str) -> tuple[set[str], bool]:
     """The rule names a suppression comment lists (``EVERY_RULE`` for a bare dfix ignore), and
     whether it is file-wide."""
-    if found := _DFIX.search(content):
-        listing = found.group(2) if found.group(2) is not None else found.group(3)
-        return (_names(listing) if listing is not None else {EVERY_RULE}), bool(found.group(1))
-    if found := _HADOLINT.search(content):
-        return _names(found.group(2)), bool(found.group(1))
-    return set(), False
+    found = _parse(content)
+    return (found.names, found.file_wide) if found else (set(), False)
 
 
 def rule_names(rule: type[Rule]) -> set[str]:
@@ -45,26 +41,51 @@ def rule_names(rule: type[Rule]) -> set[str]:
 
 
 @dataclass(eq=False)
-class DfixComment:
-    """One ``# dfix: ignore…`` comment, and which of its names silenced a finding this pass."""
+class SuppressionComment:
+    """One suppression comment, read once: its names as written (by their lower-case form; none
+    for a bare ``# dfix: ignore``), and which of them silenced a finding this pass."""
 
-    node: Comment
-    offset: int
-    names: set[str]
+    written: dict[str, str]
     file_wide: bool
+    own: bool  # dfix's own (``# dfix: ignore``), not hadolint's
+    listing: tuple[int, int] | None  # where the names are in the comment
+    whole: bool  # the comment says nothing else: removing it loses no words
     used: set[str] = field(default_factory=set)
 
     @property
-    def written(self) -> dict[str, str]:
-        """Each name as the comment spells it (``DF1O2``), by its lower-case form."""
-        span = listing_span(self.node)
-        listing = self.node.content[span[0] : span[1]] if span else ""
-        return {name.strip().lower(): name.strip() for name in listing.split(",") if name.strip()}
+    def names(self) -> set[str]:
+        return set(self.written) if self.written or not self.own else {EVERY_RULE}
 
     def silences(self, rule: type[Rule]) -> bool:
-        matched = (self.names & rule_names(rule)) | (self.names & {EVERY_RULE})
+        matched = self.names & (rule_names(rule) | {EVERY_RULE})
         self.used |= matched
         return bool(matched)
+
+
+def _parse(content: str) -> SuppressionComment | None:
+    if found := _DFIX.search(content):
+        group = 2 if found.group(2) is not None else 3 if found.group(3) is not None else None
+        listing = None if group is None else found.span(group)
+        whole = found.group(0) == content.strip()
+        return SuppressionComment(_written(content, listing), bool(found.group(1)), True, listing, whole)
+    if found := _HADOLINT.search(content):
+        listing = found.span(2)
+        return SuppressionComment(_written(content, listing), bool(found.group(1)), False, listing, False)
+    return None
+
+
+def _written(content: str, listing: tuple[int, int] | None) -> dict[str, str]:
+    names = content[listing[0] : listing[1]].split(",") if listing else []
+    return {name.strip().lower(): name.strip() for name in names if name.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A suppression comment where it stands: its node and offset in the file."""
+
+    node: Comment
+    offset: int
+    comment: SuppressionComment
 
 
 class Suppressions:
@@ -73,46 +94,33 @@ class Suppressions:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
         self._starts = [located.offset for located in ctx.instructions]
-        self._file: set[str] = set()
-        self._above: dict[int, set[str]] = {}  # instruction offset → names
+        self.comments: list[Placed] = []
+        self._file: list[SuppressionComment] = []
+        self._above: dict[int, list[SuppressionComment]] = {}  # instruction offset → comments
         self._buildkit_skips: set[str] = set()
-        self.dfix_comments: list[DfixComment] = []
-        self._dfix_file: list[DfixComment] = []
-        self._dfix_above: dict[int, list[DfixComment]] = {}
         for directive in ctx.tree.directives:
             if directive.name == "check":
                 self._buildkit_skips |= _check_skips(directive.value)
-        pending: set[str] = set()
-        pending_dfix: list[DfixComment] = []
+        pending: list[SuppressionComment] = []
         for node, _, offset in ctx.nodes:
             if isinstance(node, Comment):
-                names, file_wide = parse_comment(node.content)
-                if _DFIX.search(node.content):
-                    comment = DfixComment(node, offset, names, file_wide)
-                    self.dfix_comments.append(comment)
-                    (self._dfix_file if file_wide else pending_dfix).append(comment)
-                else:
-                    (self._file if file_wide else pending).update(names)
+                if (comment := _parse(node.content)) is not None:
+                    self.comments.append(Placed(node, offset, comment))
+                    (self._file if comment.file_wide else pending).append(comment)
             elif isinstance(node, Instruction):
                 if pending:
                     self._above[offset] = pending
-                if pending_dfix:
-                    self._dfix_above[offset] = pending_dfix
-                pending, pending_dfix = set(), []
+                pending = []
             else:
-                pending, pending_dfix = set(), []  # a blank line or directive breaks "directly above"
+                pending = []  # a blank line or directive breaks "directly above"
 
     def covers(self, violation: Violation) -> bool:
         rule = violation.rule
-        names = rule_names(rule)
-        # every comment that names the rule is marked used, so none is reported as dead
-        by_dfix = [comment.silences(rule) for comment in self._dfix_file]
         located = self._instruction_at(violation.start)
-        if located is not None:
-            by_dfix += [comment.silences(rule) for comment in self._dfix_above.get(located.offset, [])]
-        if any(by_dfix) or names & self._file or self._skipped_by_buildkit(rule):
-            return True
-        return located is not None and bool(names & self._above.get(located.offset, set()))
+        above = self._above.get(located.offset, []) if located is not None else []
+        # every comment that names the rule is marked used, so none is reported as dead
+        silenced = [comment.silences(rule) for comment in (*self._file, *above)]
+        return any(silenced) or self._skipped_by_buildkit(rule)
 
     def _skipped_by_buildkit(self, rule: type[Rule]) -> bool:
         check = rule.buildkit_check
@@ -123,21 +131,6 @@ class Suppressions:
         index = bisect.bisect_right(self._starts, offset) - 1
         located = instructions[index] if index >= 0 else None
         return located if located is not None and offset < located.end else None
-
-
-def listing_span(comment: Comment) -> tuple[int, int] | None:
-    """Where the names of a dfix comment are written in its content (None for a bare ignore)."""
-    found = _DFIX.search(comment.content)
-    if found is None:
-        return None
-    group = 2 if found.group(2) is not None else 3 if found.group(3) is not None else None
-    return None if group is None else found.span(group)
-
-
-def is_only_a_suppression(comment: Comment) -> bool:
-    """Whether the comment says nothing but its ``# dfix: ignore…`` (so removing it loses no words)."""
-    found = _DFIX.match(comment.content.strip())
-    return found is not None and found.end() == len(comment.content.strip())
 
 
 def _check_skips(value: str) -> set[str]:

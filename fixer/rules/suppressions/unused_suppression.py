@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.suppress import EVERY_RULE, DfixComment, is_only_a_suppression, listing_span, rule_names
+from fixer.suppress import EVERY_RULE, Placed, rule_names
 
 
 class UnusedSuppression(Rule):
@@ -58,21 +58,22 @@ class UnusedSuppression(Rule):
         yield from ()
 
     def dead(
-        self, ctx: Context, comments: Iterable[DfixComment], ran: Iterable[type[Rule]]
+        self, ctx: Context, comments: Iterable[Placed], ran: Iterable[type[Rule]]
     ) -> Iterator[Violation]:
         known = {name: rule for rule in _all_rules() for name in rule_names(rule)}
         ran_codes = {rule.code for rule in ran}
-        for comment in comments:
+        for placed in comments:
+            comment = placed.comment
+            if not comment.own:
+                continue  # hadolint's names are hadolint's
             written = comment.written or {EVERY_RULE: EVERY_RULE}  # in the comment's order
             unused = [name for name in written if name not in comment.used and _dead(name, known, ran_codes)]
             if not unused:
                 continue
             unknown = [written[name] for name in unused if name not in known and name != EVERY_RULE]
             message = _message([written[name] for name in unused], unknown)
-            end = comment.offset + len(comment.node.content)
-            yield self.violation(
-                comment.offset, end, message, _fix(self.fix_title or "", comment, set(unused))
-            )
+            end = placed.offset + len(placed.node.content)
+            yield self.violation(placed.offset, end, message, _fix(self.fix_title or "", placed, set(unused)))
 
 
 def _all_rules() -> tuple[type[Rule], ...]:
@@ -100,11 +101,11 @@ def _message(unused: list[str], unknown: list[str]) -> str:
     return "unused suppression: " + "; ".join(parts)
 
 
-def _fix(title: str, comment: DfixComment, unused: set[str]) -> Fix | None:
-    if not is_only_a_suppression(comment.node):
+def _fix(title: str, placed: Placed, unused: set[str]) -> Fix | None:
+    comment, node, offset = placed.comment, placed.node, placed.offset
+    if not comment.whole:
         return None
-    node, offset = comment.node, comment.offset
-    span = listing_span(node)
+    span = comment.listing
     written = [] if span is None else node.content[span[0] : span[1]].split(",")
     kept = [name for name in written if name.strip() and name.strip().lower() not in unused]
     if not kept or span is None:
