@@ -19,10 +19,22 @@ Deliberate differences from corpus_check, where the binding (not the BuildKit se
 In these cases `bk_parse` raises `OracleBlind` and callers skip the comparison (a Python ``str`` parser
 cannot reproduce half a character).
 
-One difference is dfix's choice, not the binding's fault: the binding embeds BuildKit v0.12, which does
-not know the ``# check=`` directive (BuildKit >= 0.14) and ends the directive block at it. dfix reads
-directives as current BuildKit does, so a ``check`` directive followed by another directive, or
-repeated, is also `OracleBlind` here; tests/syntax/test_faithful.py pins the current behaviour.
+Two differences are dfix's choice, not the binding's fault: the binding embeds BuildKit v0.12.5
+(Dockerfile frontend 1.6), and dfix follows current BuildKit where that parses differently.
+
+* v0.12 does not know the ``# check=`` directive (BuildKit >= 0.14) and ends the directive block at
+  it. dfix reads directives as current BuildKit does, so a ``check`` directive followed by another
+  directive, or repeated, is `OracleBlind` here; tests/syntax/test_faithful.py pins the current
+  behaviour.
+* v0.12 takes no heredoc marker with whitespace after ``<<``: to it ``RUN << EOF`` is a plain command
+  and the body's lines are instructions of their own. BuildKit >= 0.22 (Dockerfile frontend >= 1.16,
+  moby/buildkit 0b77373, PR #5817) reads a heredoc there, and so does dfix. Such a text is not
+  skipped: `check_against_buildkit` parses it both ways, and where the two readings differ it
+  compares v0.12's reading (``fixer.syntax.parser.parse(text, heredoc_space=False)``) with the oracle,
+  exactly as it compares any other text, and says so (``"newer-heredoc"``). Only a text with ``<<``
+  followed by a space, tab or CR can read differently (`may_read_heredocs_differently`); dfix's own
+  reading of those is pinned, case by case, by tests/syntax/test_faithful.py (``NEWER_HEREDOCS``), read off
+  current BuildKit's ``heredocsFromLine``.
 
 Import this module only after ``pytest.importorskip("dockerfile")`` (or guard on `HAVE_BUILDKIT`).
 """
@@ -30,9 +42,12 @@ Import this module only after ``pytest.importorskip("dockerfile")`` (or guard on
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import fixer
 
 try:
     import dockerfile as buildkit
@@ -89,6 +104,39 @@ def older_buildkit_reads_directives_differently(text: str) -> bool:
     return "check" in keys[:-1] or keys.count("check") > 1
 
 
+_SPACED_HEREDOC = re.compile(r"<<[\t\r ]")
+
+
+def may_read_heredocs_differently(text: str) -> bool:
+    """Whether current BuildKit and v0.12 may find different heredocs in ``text``.
+
+    Only ``<<`` followed by a tab, CR or space (``processPossibleHeredoc``'s whitespace) can open a
+    heredoc for one and not the other; on any other text the two readings are the same.
+    """
+    return _SPACED_HEREDOC.search(text) is not None
+
+
+def _parse_as_v0_12(text: str) -> fixer.Dockerfile:
+    """dfix's parse as BuildKit v0.12 (the binding's) reads heredoc markers."""
+    from fixer.syntax.parser import parse
+
+    return parse(text, heredoc_space=False)
+
+
+def versions_differ(text: str) -> bool:
+    """True when dfix's reading of ``text`` (current BuildKit's) and v0.12's are not the same."""
+    if not may_read_heredocs_differently(text):
+        return False
+    return _outcome(lambda: fixer.parse(text)) != _outcome(lambda: _parse_as_v0_12(text))
+
+
+def _outcome(parse: Callable[[], fixer.Dockerfile]) -> object:
+    try:
+        return parse().to_buildkit()
+    except fixer.ParseError as e:
+        return ("ParseError", e.message)
+
+
 def bk_view(text: str) -> list[Instruction]:
     """BuildKit's parse of `text` as the list of dicts `Dockerfile.to_buildkit()` returns."""
     return [
@@ -118,7 +166,13 @@ def bk_error(text: str) -> str | None:
 
 
 def bk_accepts(text: str) -> bool:
-    """BuildKit parses `text` and every instruction in it is one BuildKit knows (False when blind)."""
+    """BuildKit parses `text` and every instruction in it is one BuildKit knows (False when blind).
+
+    False too where current BuildKit and the binding's v0.12 read different heredocs in the text
+    (`versions_differ`): what v0.12 accepts there says nothing about what current BuildKit does.
+    """
+    if versions_differ(text):
+        return False
     try:
         return all((c.cmd or "").upper() in KNOWN for c in bk_parse(text))
     except (buildkit.GoParseError, OracleBlind):
@@ -193,24 +247,32 @@ def check_against_buildkit(text: str) -> str:
     * BuildKit rejects ⇒ fixer raises ``fixer.ParseError`` with the same message.
     * BuildKit accepts ⇒ fixer parses, and ``to_buildkit()`` equals `bk_view`.
 
-    Returns what happened: ``"faithful"``, ``"both-reject"`` or ``"blind"`` (the oracle cannot tell;
-    only "no exception other than ParseError" is checked then).
+    Returns what happened: ``"faithful"``, ``"both-reject"``, ``"blind"`` (the oracle cannot tell;
+    only "no exception other than ParseError" is checked then), or ``"newer-heredoc"``: current
+    BuildKit reads a heredoc here that v0.12 does not (``RUN << EOF``), and dfix's v0.12 reading
+    (``parse(text, heredoc_space=False)``) was compared with the oracle instead, under the same rules.
     """
-    import fixer
+    __tracebackhide__ = True
+    if versions_differ(text):  # (which parses it both ways: nothing but ParseError may escape)
+        outcome = _compare(text, _parse_as_v0_12)
+        return outcome if outcome == "blind" else "newer-heredoc"
+    return _compare(text, fixer.parse)
 
+
+def _compare(text: str, parse: Callable[[str], fixer.Dockerfile]) -> str:
     __tracebackhide__ = True
     try:
         theirs: list[Instruction] | None = bk_view(text)
         their_error = None
     except OracleBlind:
         with contextlib.suppress(fixer.ParseError):
-            fixer.parse(text)
+            parse(text)
         return "blind"
     except buildkit.GoParseError as e:
         theirs, their_error = None, str(e)
 
     try:
-        tree = fixer.parse(text)
+        tree = parse(text)
     except fixer.ParseError as e:
         assert their_error is not None, f"fixer rejects text BuildKit accepts: {e}\n  text: {shorten(text)}"
         assert e.message == their_error, (

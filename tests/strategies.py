@@ -6,7 +6,8 @@ spacing, `\\` or backtick escape, sometimes disabled by a comment or blank line 
 and blank lines, every instruction keyword in random case with its flags, shell and JSON forms, ONBUILD,
 line continuations (the file's escape char, whitespace after it, comment and blank lines inside, a line
 that is only the escape char, EOF inside), heredocs (`<<EOF`, `<<-EOF` with tab-indented bodies, quoted
-names, several per line, `2<<EOF`), LF/CRLF/mixed endings, a BOM, tabs, odd Unicode whitespace,
+names, several per line, `2<<EOF`, `<< EOF` with spaces or tabs after `<<` as BuildKit >= 0.22 reads
+it), LF/CRLF/mixed endings, a BOM, tabs, odd Unicode whitespace,
 trailing whitespace and no final newline.
 
 The generator aims at files BuildKit accepts (so most examples exercise the faithful comparison) and,
@@ -149,12 +150,14 @@ KEYWORDS = ["RUN", "RUN", "RUN", "COPY", "ADD", "ENV", "ARG", "LABEL", "CMD", "E
 
 @st.composite
 def _heredoc(draw: Draw) -> tuple[str, Heredoc]:
-    """A heredoc word (`<<EOF`, `<<-"EOF"`, `2<<'END'` …) and its body."""
+    """A heredoc word (`<<EOF`, `<<-"EOF"`, `2<<'END'`, `<< EOF` …) and its body."""
     name = _pick(draw, HEREDOC_NAMES)
     chomp = _chance(draw, 0.35)
     quote = _pick(draw, ["", "", "", '"', "'"])
     fd = _pick(draw, ["", "", "", "", "2", "0", "10"])
-    word = f"{fd}<<{'-' if chomp else ''}{quote}{name}{quote}"
+    # Whitespace after `<<` (BuildKit >= 0.22); not after `<<-`, where it makes no heredoc at all.
+    space = "" if chomp else _pick(draw, ["", "", "", " ", " ", "  ", "\t"])
+    word = f"{fd}<<{'-' if chomp else ''}{space}{quote}{name}{quote}"
     body = []
     for line in draw(st.lists(st.sampled_from(HEREDOC_BODY), max_size=4)):
         if chomp and _chance(draw, 0.7):
@@ -393,7 +396,7 @@ def _write_instruction(draw: Draw, w: _Writer, tokens: list[str], escape: str, o
 # ---------------------------------------------------------------------------------------------------
 # Mutations of real files, and arbitrary text
 
-FRAGMENTS = ["\\", "`", "#", "# ", "<<EOF", "<<-EOF", "EOF", "\tEOF", " \\  ", "\\\t", "# escape=`",
+FRAGMENTS = ["\\", "`", "#", "# ", "<<EOF", "<<-EOF", "<< EOF", "EOF", "\tEOF", " \\  ", "\\\t", "# escape=`",
              "# syntax=x", BOM, "\t", "\r", "\r\n", "\n", '["a", "b"]', "[", "ONBUILD ", "RUN ",
              "--mount=type=cache,target=/x ", "\u00a0", "\x0b", "\x0c", "\x00", "2<<'E'\nE\n"]  # fmt: skip
 
@@ -455,6 +458,7 @@ dockerfile_soup = st.lists(DOCKERFILE_ALPHABET, max_size=40).map("".join)
 SOUP_LINES = [
     "FROM x", "FROM x AS b", "RUN a", "RUN a \\", "RUN a`", "\\", "`", " \\ ", "# escape=`", "# escape=\\",
     "#syntax=a", "# c", "#", "  # c \\", "", " ", "\t", "RUN <<EOF", "RUN <<-EOF cat <<E2", "RUN <<EOF \\",
+    "RUN << EOF", "RUN cat <<\tE2 <<- EOF", "COPY << \"EOF\" /x",
     "EOF", "\tEOF", "EOF ", "E2", "\t\tE2", "ONBUILD RUN <<EOF", "COPY <<'EOF' /x", "ADD 2<<\"E2\" /y",
     'CMD ["a", \\', '"b"]', "ENV a=b \\", "ENV a", "  b", "LABEL x=\"y \\", 'z"', "run --mount=type=cache \\",
     "  --network=none echo", "HEALTHCHECK CMD \\", "  [\"c\"]", "\ufeffFROM x", "RUN a \\ \t", "foo \\\\",

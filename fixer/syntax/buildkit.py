@@ -1,10 +1,24 @@
-"""Pure-Python port of BuildKit's logical-line parser (v0.12-era ``frontend/dockerfile/parser``).
+r"""Pure-Python port of BuildKit's logical-line parser (v0.12-era ``frontend/dockerfile/parser``).
 
 Given one logical Dockerfile line (continuations joined, comments removed,
 newline stripped) this produces exactly what BuildKit's ``newNodeFromLine``
 produces, and ``heredocs_from_line`` reproduces ``heredocsFromLine``.  The
 ``dockerfile`` package (BuildKit's own parser through cgo) is the conformance
 oracle; see ``tests/syntax/test_buildkit_lines.py``.
+
+Heredoc markers follow current BuildKit, which is newer than the oracle's
+v0.12.5: since BuildKit v0.22 / Dockerfile frontend 1.16 (commit 0b77373,
+"dockerfile: allow whitespace in heredocs", PR #5817) tabs, CRs and spaces may
+separate ``<<`` from the word (``RUN << EOF``, ``COPY << "EOF" /x``,
+``RUN cat << EOF > f``): the shell lexer keeps them in the ``<<`` word
+(``processPossibleHeredoc``) and ``reHeredoc`` became
+``^(\d*)<<(-?)\s*([^<]*)$``.  Not heredocs, as before or because of the
+lexer: ``<<- EOF`` (the lexer keeps no space after ``<<-``, so ``<<-`` is a
+word without a name; BuildKit's own test of it passes vacuously), ``<<< EOF``
+and ``<<<EOF`` (here-strings), ``<< <<EOF`` (one word now, no longer the
+``<<EOF`` marker it was), ``<<`` before a newline or ``\v``/``\f``, and
+markers inside quotes or after an escaped ``<``.  ``heredoc_space=False``
+reads markers as v0.12 does, for comparing with the oracle.
 
 Go strings are bytes.  Python strings carry bytes that are not valid UTF-8 as
 ``surrogateescape`` code points (U+DC80..U+DCFF); they appear in results only
@@ -39,6 +53,7 @@ __all__ = [
     "HeredocSpec",
     "can_contain_heredoc",
     "heredocs_from_line",
+    "parse_heredoc",
     "parse_logical_line",
     "view_fields",
 ]
@@ -85,8 +100,10 @@ _RE_WHITESPACE: Final = re.compile(r"[\t\v\f\r ]+")
 # Byte values for which ``unicode.IsSpace(rune(b))`` holds (byte-indexing code).
 _BYTE_SPACE: Final = frozenset("\t\n\v\f\r \x85\xa0")
 _BYTE_SPACE_CHARS: Final = "\t\n\v\f\r \x85\xa0"
-# ``reHeredoc`` = ^(\d*)<<(-?)([^<]*)$ -- Go's \d is ASCII and $ is end of text.
-_RE_HEREDOC: Final = re.compile(r"([0-9]*)<<(-?)([^<]*)")
+# ``reHeredoc`` = ^(\d*)<<(-?)\s*([^<]*)$ -- Go's \d is ASCII, its \s is [\t\n\f\r ] and $ is end
+# of text; v0.12's had no \s* (``_RE_HEREDOC_V0_12``).
+_RE_HEREDOC: Final = re.compile(r"([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)")
+_RE_HEREDOC_V0_12: Final = re.compile(r"([0-9]*)<<(-?)([^<]*)")
 _RE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _MAX_UINT64: Final = (1 << 64) - 1
 
@@ -529,32 +546,41 @@ def can_contain_heredoc(node: BuildKitNode) -> bool:
     return _go_lower(node.cmd) in _HEREDOC_DIRECTIVES and not node.json
 
 
-def heredocs_from_line(line: str) -> tuple[HeredocSpec, ...]:
+def heredocs_from_line(line: str, *, heredoc_space: bool = True) -> tuple[HeredocSpec, ...]:
     """``heredocsFromLine``: the heredocs a line opens, in order.
 
     ``line`` is the whole logical line, keyword included; BuildKit calls this
     only when ``can_contain_heredoc`` holds.  The line is lexed with raw
     quotes and escapes and unset variables kept; a lexing error is ignored by
-    Go, which then sees no words at all.
+    Go, which then sees no words at all.  ``heredoc_space`` (the default):
+    whitespace may follow ``<<`` as in BuildKit >= v0.22; False reads the
+    line as v0.12 (the oracle) does.
     Raises BuildKitError from ``ParseHeredoc`` for a malformed marker word.
     """
     if "<<" not in line:  # no word can match reHeredoc otherwise
         return ()
     try:
-        words = process_words(line, raw_quotes=True, raw_escapes=True, skip_unset_env=True)
+        words = process_words(
+            line, raw_quotes=True, raw_escapes=True, skip_unset_env=True, heredoc_space=heredoc_space
+        )
     except ShellWordsError:
         return ()
     docs: list[HeredocSpec] = []
     for word in words:
-        doc = _parse_heredoc(word)
+        doc = parse_heredoc(word, heredoc_space=heredoc_space)
         if doc is not None:
             docs.append(doc)
     return tuple(docs)
 
 
-def _parse_heredoc(src: str) -> HeredocSpec | None:
-    """``ParseHeredoc`` / ``heredocFromMatch``: a ``[n]<<[-]WORD`` word."""
-    match = _RE_HEREDOC.fullmatch(src)
+def parse_heredoc(src: str, *, heredoc_space: bool = True) -> HeredocSpec | None:
+    """``ParseHeredoc`` / ``heredocFromMatch``: a ``[n]<<[-][space]WORD`` word, or None.
+
+    Also what BuildKit's RUN dispatch applies to a whole command line (``MustParseHeredoc``):
+    ``<< EOF`` alone runs the body as the script.
+    Raises BuildKitError for a malformed word (``<<'EOF``).
+    """
+    match = (_RE_HEREDOC if heredoc_space else _RE_HEREDOC_V0_12).fullmatch(src)
     if match is None:
         return None
     digits, dash, rest = match.groups()

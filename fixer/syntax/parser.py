@@ -4,6 +4,13 @@ The loop mirrors ``frontend/dockerfile/parser/parser.go``: directives at the top
 blank lines between instructions; an instruction's first line, then its continuation lines
 (skipping comment and blank lines inside the continuation), then one body per heredoc the
 logical line opens. It rejects exactly what BuildKit rejects, with the same messages.
+
+Heredoc markers are read as current BuildKit reads them (v0.22 / Dockerfile frontend 1.16 on):
+``RUN << EOF`` opens a heredoc, as ``RUN <<EOF`` always did (see ``fixer.syntax.buildkit``).
+``parse(text, heredoc_space=False)`` reads them as BuildKit v0.12, the one the ``dockerfile``
+package (the conformance oracle) embeds, where ``RUN << EOF`` is a plain command and the body's
+lines are instructions of their own; the conformance tests compare that reading with the oracle
+wherever the two readings differ.
 """
 
 from __future__ import annotations
@@ -57,21 +64,25 @@ class _Reader:
         return line
 
 
-def parse(text: str) -> Dockerfile:
-    """Parse a whole Dockerfile; ``parse(text).code == text`` for every text BuildKit accepts."""
+def parse(text: str, *, heredoc_space: bool = True) -> Dockerfile:
+    """Parse a whole Dockerfile; ``parse(text).code == text`` for every text BuildKit accepts.
+
+    ``heredoc_space=False`` reads ``<< EOF`` (whitespace after ``<<``) as BuildKit before v0.22
+    does: as no heredoc marker. It exists for comparing with that older parser.
+    """
     bom = BOM if text.startswith(BOM) else ""
     lines = lexer.split_lines(text[len(bom) :])
     too_long = _first_too_long_line(lines, first_line_extra=len(bom.encode()))
     # BuildKit's scanner stops at a line over its limit; what it read up to there is parsed
     # first, so its errors ("unterminated heredoc", "file with no instructions") come first.
-    tree = _parse_lines(lines[:too_long], bom)
+    tree = _parse_lines(lines[:too_long], bom, heredoc_space)
     if too_long is not None:
         limit = lexer.MAX_LINE_BYTES - 1
         raise ParseError(too_long + 1, 1, f"dockerfile line greater than max allowed size of {limit}")
     return tree
 
 
-def _parse_lines(lines: list[tuple[str, str]], bom: str) -> Dockerfile:
+def _parse_lines(lines: list[tuple[str, str]], bom: str, heredoc_space: bool) -> Dockerfile:
     reader = _Reader(lines)
     body: list[TopLevel] = []
     escape = _read_directives(reader, body)
@@ -83,7 +94,7 @@ def _parse_lines(lines: list[tuple[str, str]], bom: str) -> Dockerfile:
         elif lexer.is_blank(content):
             body.append(BlankLine(*reader.take()))
         else:
-            body.append(_read_instruction(reader, escape))
+            body.append(_read_instruction(reader, escape, heredoc_space))
             has_instruction = True
     if not has_instruction:
         raise ParseError(max(len(lines), 1), 1, "file with no instructions")
@@ -121,7 +132,7 @@ def _read_directives(reader: _Reader, body: list[TopLevel]) -> str:
     return escape
 
 
-def _read_instruction(reader: _Reader, escape: str) -> Instruction:
+def _read_instruction(reader: _Reader, escape: str, heredoc_space: bool) -> Instruction:
     start = reader.number
     text, marker = lexer.split_continuation(reader.peek()[0], escape)
     lines: list[ContinuedLine] = [SourceLine(text, marker, reader.take()[1])]
@@ -138,7 +149,8 @@ def _read_instruction(reader: _Reader, escape: str) -> Instruction:
     try:
         node = instruction.buildkit
         opens_heredocs = buildkit.can_contain_heredoc(node)
-        specs = buildkit.heredocs_from_line(instruction.logical_line) if opens_heredocs else ()
+        line = instruction.logical_line
+        specs = buildkit.heredocs_from_line(line, heredoc_space=heredoc_space) if opens_heredocs else ()
     except buildkit.BuildKitError as error:
         raise ParseError(start, 1, error.message) from None
     if not specs:

@@ -8,6 +8,13 @@ escapes and ``$VAR`` / ``${VAR...}`` expansion, with the ``RawQuotes``,
 ``${VAR#pat}`` / ``${VAR%pat}`` / ``${VAR/a/b}`` forms are errors ("missing
 ':' in substitution").
 
+One later change is followed: ``processPossibleHeredoc`` (BuildKit v0.22,
+Dockerfile frontend 1.16, moby/buildkit commit 0b77373, PR #5817), which keeps
+``<<`` and the tabs, CRs and spaces after it in the word that follows, so
+``<< EOF`` is one word (``heredoc_space=True``, the default).  It changes word
+splitting only; ``process_word``'s result is the same either way.
+``heredoc_space=False`` splits as v0.12 does, for comparing with the oracle.
+
 Strings are Python ``str``; bytes that are not valid UTF-8 are expected as
 ``surrogateescape`` code points (U+DC80..U+DCFF).  Go's ``text/scanner``
 decodes each such byte to U+FFFD, and so does this port.
@@ -146,9 +153,13 @@ class _Words:
 
 @functools.cache
 def _plain_run_regex(escape: str) -> re.Pattern[str]:
-    """Runes that ``processStopOn`` just appends: not whitespace, ``$``, a
-    quote, the escape token or ``}`` (the only stop rune besides EOF)."""
-    return re.compile("[^" + GO_SPACE_CHARS + re.escape("$'\"}" + escape) + "]+")
+    """Runes that ``processStopOn`` just appends: not whitespace, ``$``, ``<``,
+    a quote, the escape token or ``}`` (the only stop rune besides EOF)."""
+    return re.compile("[^" + GO_SPACE_CHARS + re.escape("$<'\"}" + escape) + "]+")
+
+
+#: ``isWhitespace`` of ``processPossibleHeredoc``: what may follow ``<<`` in one word.
+_HEREDOC_SPACE = "\t\r "
 
 
 class _ShellWord:
@@ -158,6 +169,7 @@ class _ShellWord:
         "_plain",
         "envs",
         "escape",
+        "heredoc_space",
         "pos",
         "raw_escapes",
         "raw_quotes",
@@ -176,6 +188,7 @@ class _ShellWord:
         raw_escapes: bool,
         skip_unset_env: bool,
         skip_process_quotes: bool,
+        heredoc_space: bool,
     ) -> None:
         src = to_go_runes(source)
         # text/scanner skips a byte-order mark, but only as the very first rune.
@@ -188,6 +201,7 @@ class _ShellWord:
         self.raw_escapes = raw_escapes
         self.skip_unset_env = skip_unset_env
         self.skip_process_quotes = skip_process_quotes
+        self.heredoc_space = heredoc_space
 
     def peek(self) -> str:
         """``Scanner.Peek``; ``_EOF`` at the end."""
@@ -224,6 +238,10 @@ class _ShellWord:
                 tmp = self.process_single_quote() if ch == "'" else self.process_double_quote()
                 result.append(tmp)
                 words.add_raw_string(tmp)
+            elif ch == "<" and self.heredoc_space:
+                tmp = self.process_possible_heredoc()
+                result.append(tmp)
+                words.add_raw_string(tmp)
             elif run := self._plain.match(self.src, self.pos):
                 # A run of ordinary non-space runes, added in one slice.
                 chunk = run.group()
@@ -246,6 +264,18 @@ class _ShellWord:
         if stop:
             raise ShellWordsError(f"unexpected end of statement while looking for matching {stop}")
         return "".join(result), words.get_words()
+
+    def process_possible_heredoc(self) -> str:
+        """``processPossibleHeredoc``: ``<``, or ``<<`` with the tabs, CRs and
+        spaces after it (kept in the word, so ``<< EOF`` does not split)."""
+        self.pos += 1
+        if self.peek() != "<":
+            return "<"
+        start = self.pos - 1
+        self.pos += 1
+        while self.pos < len(self.src) and self.src[self.pos] in _HEREDOC_SPACE:
+            self.pos += 1
+        return self.src[start : self.pos]
 
     def process_single_quote(self) -> str:
         """``processSingleQuote``: everything literal up to the next ``'``."""
@@ -390,6 +420,7 @@ def _process(
     raw_escapes: bool,
     skip_unset_env: bool,
     skip_process_quotes: bool,
+    heredoc_space: bool,
 ) -> tuple[str, list[str]]:
     """``Lex.process`` / ``shellWord.process``: wraps errors like Go's
     ``errors.Wrapf(err, "failed to process %q", source)``."""
@@ -401,6 +432,7 @@ def _process(
         raw_escapes=raw_escapes,
         skip_unset_env=skip_unset_env,
         skip_process_quotes=skip_process_quotes,
+        heredoc_space=heredoc_space,
     )
     try:
         return sw.process_stop_on(_EOF)
@@ -417,14 +449,18 @@ def process_words(
     raw_escapes: bool = False,
     skip_unset_env: bool = False,
     skip_process_quotes: bool = False,
+    heredoc_space: bool = True,
 ) -> list[str]:
     """``Lex.ProcessWords``: expand and split ``word`` into shell words.
 
     Raises ShellWordsError.  Go returns an *empty* word list together with
     the error, so callers that ignore the error (``heredocsFromLine``) see
-    no words at all.
+    no words at all.  ``heredoc_space``: ``<<`` keeps the whitespace after
+    it in its word, as in BuildKit >= v0.22 (see the module docstring).
     """
-    return _process(word, env, escape, raw_quotes, raw_escapes, skip_unset_env, skip_process_quotes)[1]
+    return _process(
+        word, env, escape, raw_quotes, raw_escapes, skip_unset_env, skip_process_quotes, heredoc_space
+    )[1]
 
 
 def process_word(
@@ -437,5 +473,6 @@ def process_word(
     skip_unset_env: bool = False,
     skip_process_quotes: bool = False,
 ) -> str:
-    """``Lex.ProcessWord``: expand ``word`` without splitting it."""
-    return _process(word, env, escape, raw_quotes, raw_escapes, skip_unset_env, skip_process_quotes)[0]
+    """``Lex.ProcessWord``: expand ``word`` without splitting it (``<<`` plus
+    whitespace reads the same in every BuildKit, so there is no ``heredoc_space``)."""
+    return _process(word, env, escape, raw_quotes, raw_escapes, skip_unset_env, skip_process_quotes, True)[0]

@@ -80,10 +80,12 @@ Result = tuple[Any, ...] | str
 
 
 def _ours(line: str, escape: str = "\\") -> tuple[Result, tuple[HeredocSpec, ...]]:
-    """(view fields | "ERR: msg" | "UDE", heredocs) from the port."""
+    """(view fields | "ERR: msg" | "UDE", heredocs) from the port, reading heredoc markers as
+    the oracle's v0.12 does (``<< EOF`` is a heredoc only from v0.22 on: tests/syntax/test_faithful.py)."""
     try:
         node = parse_logical_line(line, escape)
-        docs = heredocs_from_line(line.lstrip(_GO_SPACE_CHARS)) if can_contain_heredoc(node) else ()
+        opens = can_contain_heredoc(node)
+        docs = heredocs_from_line(line.lstrip(_GO_SPACE_CHARS), heredoc_space=False) if opens else ()
     except BuildKitError as exc:
         return "ERR: " + _cstr(exc.message), ()
     fields = view_fields(node)
