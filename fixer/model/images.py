@@ -235,7 +235,7 @@ _WORDS: Final = re.compile(r"[a-z0-9]+")
 
 # Package managers whose presence in a RUN names the family of the stage's root image.
 _PACKAGE_MANAGERS: Final = {
-    **dict.fromkeys(("apt-get", "apt", "dpkg"), _D),
+    **dict.fromkeys(("apt-get", "apt", "aptitude", "dpkg"), _D),
     "apk": _A,
     **dict.fromkeys(("yum", "dnf", "microdnf", "rpm"), _R),
     "zypper": Family.SUSE,

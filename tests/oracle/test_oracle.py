@@ -128,6 +128,15 @@ CASES = [
         select=("DF102",),
         check=_explained_by("DF102", Kind.FILE),
     ),
+    Case(  # a trigger runs in the stage built FROM its stage: fixed there as a RUN, lists kept below
+        "df101-df102-onbuild-trigger-in-a-child-stage",
+        "debian",
+        "FROM {base} AS parent\nRUN apt-get update\nONBUILD RUN apt-get install hello\n"
+        "FROM parent\nRUN hello > /greeting.txt\n",
+        frozenset({"DF101", "DF102"}),
+        select=("DF101", "DF102"),
+        check=_explained_by("DF102", Kind.FILE),
+    ),
     Case(
         "df104-no-install-recommends-keeps-ca-certificates",
         "debian",

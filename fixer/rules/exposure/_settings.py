@@ -52,7 +52,7 @@ def assignments(ctx: Context) -> Iterator[Assignment]:
         for name, value in definitions(located):
             if value is not None:  # an ARG without a default sets nothing here
                 yield Assignment(name, value, located.keyword_start, located.content_end)
-    for run in runs(ctx):
+    for run in runs(ctx, triggers=True):
         for command in run.script.script.commands:
             words = [*command.assignment_words]
             if command.program == "export":
@@ -65,7 +65,7 @@ def assignments(ctx: Context) -> Iterator[Assignment]:
 
 def command_lines(ctx: Context) -> Iterator[CommandLine]:
     """Every command of every RUN, unwrapped (``sudo -E apk add …`` is ``apk``)."""
-    for run in runs(ctx):
+    for run in runs(ctx, triggers=True):
         for command in run.script.script.commands:
             program = command.unwrapped_program()
             if program is not None:

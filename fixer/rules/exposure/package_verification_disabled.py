@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
+from fixer.rules._run import sees_triggers
 from fixer.rules.exposure._settings import CommandLine, command_lines
 
 # Per package manager, the options that skip its signature (or digest) checks.
@@ -67,6 +68,7 @@ class PackageVerificationDisabled(Rule):
     summary = "Package signature checks turned off"
     aliases = tuple(f"CKV2_DOCKER_{n}" for n in (7, 8, 9, 10, 11))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
         for line in command_lines(ctx):
             found = _unverified(line)

@@ -41,10 +41,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from fixer.diagnostic import Edit, Fix, ImageChanges
+from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
-from fixer.rules._lines import insert_lines_after
-from fixer.rules._run import Run, runs
+from fixer.rules._lines import lines_after
+from fixer.rules._run import Run, run_state, runs, sees_triggers
 
 if TYPE_CHECKING:
     from fixer.model import Stage, State
@@ -126,6 +126,10 @@ class PipeWithoutPipefail(Rule):
     ``pipefail``, dash options bash reads otherwise such as ``-l``). A script that runs
     ``set -o pipefail`` itself is not reported.
 
+    An ``ONBUILD RUN`` runs in the images built FROM this one, under the shell this stage ends
+    with: it is read under that shell and gets the script form only (a SHELL next to the
+    ONBUILD would not reach it), and the fix then also changes the image config's ``OnBuild``.
+
     ## References
     - hadolint DL4006 (which only counts a SHELL with ``-o pipefail``)
     - bash(1) ``pipefail``; dash(1) has no such option
@@ -140,6 +144,7 @@ class PipeWithoutPipefail(Rule):
     aliases = ("DL4006",)
     image_changes = ImageChanges(may_fail=True)
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
         from fixer.suppress import Suppressions  # imports the rule registry: not at module level
 
@@ -179,11 +184,11 @@ class _Plan:
 def _piped_runs(ctx: Context) -> Iterator[tuple[Located, list[Run]]]:
     """Each RUN with a pipe that no ``pipefail`` covers, with all the scripts it runs."""
     by_run: dict[int, list[Run]] = {}
-    for run in runs(ctx):
+    for run in runs(ctx, triggers=True):
         by_run.setdefault(run.located.offset, []).append(run)
     for scripts in by_run.values():
         located = scripts[0].located
-        if "pipefail" in ctx.model.state_at(located.offset).shell:
+        if "pipefail" in run_state(ctx, scripts[0]).shell:
             continue
         if any(_uncovered_pipe(run.script.script) for run in scripts):
             yield located, scripts
@@ -191,7 +196,7 @@ def _piped_runs(ctx: Context) -> Iterator[tuple[Located, list[Run]]]:
 
 def _plan(ctx: Context, located: Located, scripts: list[Run]) -> _Plan:
     plan = _Plan(located)
-    state = ctx.model.state_at(located.offset)
+    state = run_state(ctx, scripts[0])
     stage = ctx.model.stage_of(located.offset)
     if stage is None or stage.family in NO_SHELL_KNOWN:
         plan.reason = "no shell with `pipefail` is known in this image"
@@ -221,6 +226,9 @@ def _plan(ctx: Context, located: Located, scripts: list[Run]) -> _Plan:
     dash = shells[0]
     if not dash.via_shell:
         plan.reason = "the heredoc's `#!` shell is dash, which has no `pipefail`"
+        return plan
+    if scripts[0].onbuild:
+        plan.reason = "dash, which has no `pipefail`, runs the trigger, and no SHELL can be scoped to it"
         return plan
     if stage.family not in SH_IS_DASH:
         plan.reason = "dash has no `pipefail`, and bash is not known to be installed"
@@ -372,19 +380,25 @@ def _scoped_groups(ctx: Context, plans: list[_Plan]) -> Iterator[list[_Plan]]:
 def _scoped_shell(ctx: Context, group: list[_Plan]) -> Fix | None:
     """``SHELL`` bash with pipefail above the group (above its comments and suppressions) and the
     shell in force before restored after its last RUN."""
-    import json
-
     first, last = group[0].located, group[-1].located
     state = group[0].scoped
     assert state is not None
-    indent = _indent(first)
-    opening = ctx.render("shell/pipefail.j2", shell=BASH, options=list(group[0].options))
-    words = [json.dumps(word, ensure_ascii=False) for word in state.shell]
-    closing = _indent(last) + ctx.render("shell/restore.j2", words=words)
+    options = list(group[0].options)
     title = 'Run the piped RUNs under `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, then restore the shell'
     at = ctx.comment_block_above(first)[0]
-    after = insert_lines_after(last, closing)
-    return Fix.unsafe(title, Edit.insertion(at, indent + opening), *after) if after is not None else None
+    after = lines_after(last)
+    if after is None:
+        return None
+
+    def edits() -> tuple[Edit, ...]:  # the templates render only when the edits are read
+        import json
+
+        opening = ctx.render("shell/pipefail.j2", shell=BASH, options=options)
+        words = [json.dumps(word, ensure_ascii=False) for word in state.shell]
+        closing = _indent(last) + ctx.render("shell/restore.j2", words=words)
+        return (Edit.insertion(at, _indent(first) + opening), *after(closing))
+
+    return Fix.later(title, edits, Applicability.UNSAFE)
 
 
 def _indent(located: Located) -> str:

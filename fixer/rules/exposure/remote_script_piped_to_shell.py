@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import runs, sees_triggers
 
 _DOWNLOADERS: Final = frozenset({"curl", "wget"})
 _INTERPRETERS: Final = frozenset(
@@ -48,8 +48,9 @@ class RemoteScriptPipedToShell(Rule):
     name = "remote-script-piped-to-shell"
     summary = "A downloaded script piped into a shell"
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             commands = run.script.script.commands
             for index, command in enumerate(commands):
                 if command.unwrapped_program() not in _DOWNLOADERS:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import runs, sees_triggers
 
 _SERVER_PACKAGES: Final = frozenset({"openssh-server", "openssh", "dropbear", "ssh"})
 _INSTALL: Final = frozenset({"install", "add", "in"})
@@ -48,6 +48,7 @@ class SshServer(Rule):
     summary = "An SSH server in the image"
     aliases = ("CKV_DOCKER_1",)
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
         for located in ctx.instructions:
             node = located.node.buildkit
@@ -59,7 +60,7 @@ class SshServer(Rule):
             elif _starts_sshd(keyword, node.json, node.value):
                 message = f"`{keyword}` starts sshd: the container runs an SSH server"
                 yield self.violation(located.keyword_start, located.content_end, message)
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             script = run.script.script
             for command in script.commands:
                 if command.unwrapped_program() == "sshd":

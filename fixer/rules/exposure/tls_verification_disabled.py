@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from fixer.rules._base import Context, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import runs, sees_triggers
 from fixer.rules.exposure._settings import CommandLine, assignments, command_lines, short_flags
 
 # Variables that turn certificate checks off, and the values that do (any value, for git).
@@ -75,6 +75,7 @@ class TlsVerificationDisabled(Rule):
     summary = "TLS certificate checks turned off"
     aliases = tuple(f"CKV2_DOCKER_{n}" for n in (2, 3, 4, 5, 6, 12, 13, 14, 15, 16))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
         for assignment in assignments(ctx):
             known = _VARIABLES.get(_variable_key(assignment.name))
@@ -86,7 +87,7 @@ class TlsVerificationDisabled(Rule):
             if what is not None:
                 start, end = line.span
                 yield self.violation(start, end, what)
-        for run in runs(ctx):  # pip, pip3, python -m pip: as the package rules read them
+        for run in runs(ctx, triggers=True):  # pip, pip3, python -m pip: as the package rules read them
             for call in run.script.script.invocations("pip"):
                 if call.has_option("--trusted-host"):
                     start, end = run.span(call.command.words[0])

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from fixer.rules._base import Context
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, run_state, runs
+from fixer.rules.packages._managers import calls
 from fixer.syntax import Instruction
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 FAMILIES = {
     "apt-get": "deb",
     "apt": "deb",
+    "aptitude": "deb",
     "apk": "apk",
     "yum": "rpm",
     "dnf": "rpm",
@@ -33,10 +35,11 @@ FAMILIES = {
 }
 
 
-def run_groups(ctx: Context) -> Iterator[list[Run]]:
-    """The shell scripts of each RUN, together (a command line and the heredoc bodies it runs)."""
+def run_groups(ctx: Context, *, triggers: bool = False) -> Iterator[list[Run]]:
+    """The shell scripts of each RUN, together (a command line and the heredoc bodies it runs);
+    with ``triggers``, those of each ``ONBUILD RUN`` too."""
     group: list[Run] = []
-    for run in runs(ctx):
+    for run in runs(ctx, triggers=triggers):
         if group and group[0].located.offset != run.located.offset:
             yield group
             group = []
@@ -52,9 +55,7 @@ def unconditional(command: Command) -> bool:
 
 def other_families(scripts: Iterable[Script], family: str) -> bool:
     """Whether the scripts also run the package manager of another distribution family."""
-    return any(
-        FAMILIES.get(call.manager, family) != family for script in scripts for call in script.invocations()
-    )
+    return any(FAMILIES.get(call.manager, family) != family for script in scripts for call in calls(script))
 
 
 def fed_by_yes(script: Script, command: Command) -> bool:
@@ -132,8 +133,9 @@ def removes_path(script: Script, path: str, after: int = -1) -> bool:
 
 
 def environment(ctx: Context, run: Run) -> Mapping[str, str]:
-    """The variables a RUN's commands see from the Dockerfile: ARGs with values, then ENV."""
-    state = ctx.model.state_at(run.located.offset)
+    """The variables a RUN's commands see from the Dockerfile: ARGs with values, then ENV (for
+    a trigger, the ENV its stage ends with)."""
+    state = run_state(ctx, run)
     return {**{k: v for k, v in state.args.items() if v is not None}, **state.env}
 
 

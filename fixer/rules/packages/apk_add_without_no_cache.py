@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import runs, sees_triggers
 from fixer.rules.packages._cleanup import mount_covers
 
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
@@ -47,8 +47,9 @@ class ApkAddWithoutNoCache(Rule):
     aliases = ("DL3019", "DS-0025")
     image_changes = ImageChanges(paths=("/var/cache/apk/**", "/etc/apk/cache/**"))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             if mount_covers(run.located.node, *APK_CACHES):
                 continue
             for call in run.script.script.invocations("apk"):

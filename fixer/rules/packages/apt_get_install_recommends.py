@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges, PackageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
-from fixer.rules._run import Run, runs, runs_at
-from fixer.rules._stages import inherits, layered_on
+from fixer.rules._run import Run, beneath, runs, runs_above, sees_triggers
 from fixer.rules.packages._cleanup import environment
 
 if TYPE_CHECKING:
@@ -85,8 +84,11 @@ class AptGetInstallRecommends(Rule):
     aliases = ("DL3015", "DS-0029")
     image_changes = ImageChanges(packages=PackageChanges.RECOMMENDED)
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        installs = [_Install.of(ctx, run, call) for run in runs(ctx) for call in _installs(run)]
+        installs = [
+            _Install.of(ctx, run, call) for run in runs(ctx, triggers=True) for call in _installs(run)
+        ]
         for index, install in enumerate(installs):
             call, run = install.call, install.run
             word = call.subcommand_word
@@ -191,7 +193,7 @@ def _needs_certificates(ctx: Context, install: _Install, earlier: list[_Install]
     if CA_CERTIFICATES in install.packages:
         return None
     for other in earlier:
-        if not inherits(ctx, other.run.located, install.run.located):
+        if not beneath(ctx, other.run, install.run):
             continue
         if CA_CERTIFICATES in other.packages or (other.recommends and other.tls_client is not None):
             return None
@@ -215,18 +217,17 @@ def _needs_certificates(ctx: Context, install: _Install, earlier: list[_Install]
 
 def _later_commands(ctx: Context, install: _Install) -> Iterator[Command]:
     """The commands that run after the install: the rest of its script, then the analysed RUNs
-    of its stage and of the stages built on it."""
+    on top of its layer (of its stage and of the stages built on it, and the triggers)."""
     for command in install.run.script.script.commands:
         if command.start > install.call.command.start:
             yield command
-    scripts = runs_at(ctx)
-    for located in layered_on(ctx, install.run.located):
-        for run in scripts.get(located.offset, ()):
+    for _, analysed in runs_above(ctx, install.run):
+        for run in analysed:
             yield from run.script.script.commands
 
 
 def _later_exec_runs(ctx: Context, install: _Install) -> Iterator[Located]:
     """Later exec-form RUNs (``RUN ["curl", …]``) on top of the install's layer."""
-    for located in layered_on(ctx, install.run.located):
-        if located.node.upper_keyword == "RUN" and located.node.buildkit.json:
+    for located, _ in runs_above(ctx, install.run):
+        if located.node.buildkit.json:
             yield located

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import runs, sees_triggers
 
 # Subcommands where `apt-get` does what `apt` does (`apt upgrade` also installs new packages,
 # which `apt-get upgrade` does not: left alone). `apt` differs from `apt-get` only by settings
@@ -56,8 +56,9 @@ class AptInScript(Rule):
     fix_availability = FixAvailability.SOMETIMES
     aliases = ("DL3027", "CKV_DOCKER_9")
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             for call in run.script.script.invocations("apt"):
                 # The word naming apt (after `sudo`/`env` wrappers); `/usr/bin/apt` is left alone.
                 name = next(w for w in call.command.words if w.text.rpartition("/")[2] == "apt")

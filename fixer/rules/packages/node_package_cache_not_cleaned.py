@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation
-from fixer.rules._run import Run, append_command
+from fixer.rules._run import Run, append_command, sees_triggers
 from fixer.rules.packages._cleanup import (
     environment,
     mount_covers,
@@ -120,8 +120,9 @@ class NodePackageCacheNotCleaned(Rule):
         paths=("/**/.npm/_cacache/**", "/**/.cache/yarn/**", "/usr/local/share/.cache/**", "/**/.cache")
     )
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for group in run_groups(ctx):
+        for group in run_groups(ctx, triggers=True):
             for tool in (YARN, NPM):
                 violation = self._check_tool(ctx, group, tool)
                 if violation is not None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import Run, append_command
+from fixer.rules._run import Run, append_command, sees_triggers
 from fixer.rules.packages._cleanup import (
     mount_covers,
     other_families,
@@ -17,21 +17,20 @@ from fixer.rules.packages._cleanup import (
     unconditional,
     wrapper_prefix,
 )
+from fixer.rules.packages._managers import action, written
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation, Word
 
-# Subcommands that download metadata (and packages) into the cache.
+# Actions that download metadata (and packages) into the cache, by their full names
+# (`_managers.action`: dnf's `in`, `up`, `up-min`, `rei`, `dsync`, `dg` … are these).
 YUM_FETCHING = frozenset(
     {
-        "install", "localinstall", "reinstall", "groupinstall", "groupupdate", "update", "upgrade",
-        "update-minimal", "upgrade-minimal", "downgrade", "distro-sync", "distribution-synchronization",
-        "builddep", "swap",
+        "install", "reinstall", "upgrade", "upgrade-minimal", "downgrade", "distro-sync", "builddep",
+        "swap", "group install", "group upgrade", "module install", "module upgrade",
     }
 )  # fmt: skip
-YUM_GROUPS = frozenset({"group", "groups", "module"})
-YUM_GROUP_FETCHING = frozenset({"install", "update", "upgrade"})
-MICRODNF_FETCHING = frozenset({"install", "reinstall", "update", "upgrade", "distro-sync"})
+MICRODNF_FETCHING = frozenset({"install", "reinstall", "upgrade", "distro-sync", "swap"})
 ZYPPER_FETCHING = frozenset(
     {
         "install", "in", "update", "up", "patch", "dist-upgrade", "dup", "source-install", "si",
@@ -40,17 +39,30 @@ ZYPPER_FETCHING = frozenset(
 )  # fmt: skip
 RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5")
 ZYPPER_CACHES = ("/var/cache/zypp",)
+# Where each one caches: dnf 4 in /var/cache/dnf, dnf 5 in /var/cache/libdnf5 (their
+# SYSTEM_CACHEDIR), microdnf in /var/cache/yum (its CACHEDIR); yum is yum 3 (/var/cache/yum) or,
+# on RHEL 8 and later, dnf. Which version an image has is not known, so any of them counts.
+MANAGER_CACHES = {
+    "yum": RPM_CACHES,
+    "dnf": ("/var/cache/dnf", "/var/cache/libdnf5"),
+    "microdnf": ("/var/cache/yum",),
+    "zypper": ZYPPER_CACHES,
+}
 PROGRAMS = frozenset({"yum", "dnf", "microdnf", "zypper", "rpm"})
 
 
 class PackageCacheNotCleaned(Rule):
     """## What it does
     Finds RUN instructions that install packages with ``yum``, ``dnf``, ``microdnf`` or
-    ``zypper`` and do not clean the package manager's cache afterwards.
+    ``zypper`` and do not clean the package manager's cache afterwards. A command is known by
+    every name its tool accepts (dnf's ``in``, ``up``, ``up-min``, ``rei``, ``dsync``, ``dg``
+    are ``install``, ``upgrade``, ``upgrade-minimal``, ``reinstall``, ``distro-sync``,
+    ``downgrade``; see ``dfix explain DF106``).
 
     ## Why is this bad?
     The repository metadata (and, depending on the configuration, the downloaded packages) stay
-    in ``/var/cache/yum``, ``/var/cache/dnf`` or ``/var/cache/zypp``: often a hundred megabytes
+    in ``/var/cache/dnf`` (dnf 4), ``/var/cache/libdnf5`` (dnf 5), ``/var/cache/yum`` (yum 3,
+    microdnf) or ``/var/cache/zypp``: often a hundred megabytes
     in the layer that nothing uses at run time. Cleaning in a later RUN does not help: the files
     stay in the earlier layer.
 
@@ -71,7 +83,11 @@ class PackageCacheNotCleaned(Rule):
     the install runs only in some branch of the script (``if``, a function), when the script
     also drives another distribution's package manager, or when it removes the package manager
     afterwards (``rpm -e --nodeps``): the cleanup could then name a program that is not there.
-    Not reported when the RUN removes the cache directory or keeps it in a cache mount. What it
+    Not reported when the RUN removes the cache directory of the manager that installed or
+    keeps it in a cache mount: for ``dnf`` that is ``/var/cache/dnf`` or ``/var/cache/libdnf5``,
+    not ``/var/cache/yum`` (hadolint's DL3040 takes ``rm -rf /var/cache/yum/*`` for dnf; dnf
+    never writes there, and its cache stays); for ``microdnf`` ``/var/cache/yum``; for ``yum``
+    any of the three (on RHEL 8 and later yum is dnf). What it
     may change in the image: the files under ``/var/cache/yum``, ``/var/cache/dnf``,
     ``/var/cache/libdnf5`` and ``/var/cache/zypp`` are gone.
 
@@ -88,18 +104,15 @@ class PackageCacheNotCleaned(Rule):
     aliases = ("DL3032", "DL3040", "DL3036", "DS-0015", "DS-0019", "DS-0020", "DS-0027")
     image_changes = ImageChanges(paths=tuple(f"{cache}/**" for cache in (*RPM_CACHES, *ZYPPER_CACHES)))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for group in run_groups(ctx):
+        for group in run_groups(ctx, triggers=True):
             for kind in ("yum", "microdnf", "zypper"):
                 violation = self._check_kind(group, kind)
                 if violation is not None:
                     yield violation
 
     def _check_kind(self, group: list[Run], kind: str) -> Violation | None:
-        instruction = group[0].located.node
-        caches = ZYPPER_CACHES if kind == "zypper" else RPM_CACHES
-        if mount_covers(instruction, *caches):
-            return None
         installs = [
             (run, call, word)
             for run in group
@@ -107,6 +120,12 @@ class PackageCacheNotCleaned(Rule):
             if _kind(call.manager) == kind and (word := _fetching(call)) is not None
         ]
         if not installs:
+            return None
+        # The caches the installs fill: a removal of (or cache mount on) any of them counts.
+        caches = tuple(
+            dict.fromkeys(cache for _, call, _ in installs for cache in MANAGER_CACHES[call.manager])
+        )
+        if mount_covers(group[0].located.node, *caches):
             return None
         last_run, last, _ = installs[-1]
         for run in group:
@@ -123,8 +142,7 @@ class PackageCacheNotCleaned(Rule):
         if _appendable(group, installs, kind):
             edit = append_command(last_run, wrapper_prefix(last) + cleanup)
             fix = Fix.safe(f"Run `{cleanup}` at the end of the RUN", edit) if edit else None
-        action = first.subcommand if word is first.subcommand_word else f"{first.subcommand} {word.text}"
-        message = f"`{first.manager} {action}` without `{cleanup}`"
+        message = f"`{written(first, word)}` without `{cleanup}`"
         start = first_run.span(first.command.words[0])[0]
         return self.violation(start, first_run.after(word), message, fix)
 
@@ -150,13 +168,12 @@ def _fetching(call: PackageInvocation) -> Word | None:
         return None
     if call.manager == "zypper":
         return call.subcommand_word if call.subcommand in ZYPPER_FETCHING else None
-    if call.manager == "microdnf":
-        return call.subcommand_word if call.subcommand in MICRODNF_FETCHING else None
-    if call.subcommand in YUM_FETCHING:
-        return call.subcommand_word
-    if call.subcommand in YUM_GROUPS and call.packages and call.packages[0].value in YUM_GROUP_FETCHING:
-        return call.packages[0]
-    return None
+    found = action(call)
+    if found is None:
+        return None
+    name, word = found
+    fetching = MICRODNF_FETCHING if call.manager == "microdnf" else YUM_FETCHING
+    return word if name in fetching else None
 
 
 def _cleans(call: PackageInvocation, kind: str) -> bool:

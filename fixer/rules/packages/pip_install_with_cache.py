@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, runs, sees_triggers
 from fixer.rules.packages._cleanup import (
     environment,
     inline_variables,
@@ -65,8 +65,9 @@ class PipInstallWithCache(Rule):
     aliases = ("DL3042",)
     image_changes = ImageChanges(paths=("/**/.cache/pip/**", "/**/.cache"))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             script = run.script.script
             calls = [call for call in script.invocations("pip") if call.subcommand == "install"]
             if not calls:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.rules._base import Context, Rule, Violation
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, run_state, runs, sees_triggers
 from fixer.rules.packages._cleanup import mounts
 from fixer.rules.users._accounts import Account, accounts, usermod_options
 
@@ -70,12 +70,13 @@ class PasswordInRun(Rule):
     summary = "a password is set in a RUN"
     aliases = ("CKV2_DOCKER_17",)
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
         created: list[tuple[Run, list[Account]]] = []
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             if made := list(accounts(run.script.script)):
                 created.append((run, made))
-            user = ctx.model.state_at(run.located.offset).user
+            user = run_state(ctx, run).user
             for password in passwords(run, user):
                 start = run.offset(password.command.words[0].start)
                 end = run.offset(password.command.end - 1) + 1

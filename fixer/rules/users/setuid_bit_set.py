@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from fixer.rules._base import Context, Located, Rule, Violation, names
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, runs, sees_triggers
 
 if TYPE_CHECKING:
     from fixer.shell import Command, Word
@@ -94,8 +94,9 @@ class SetuidBitSet(Rule):
     name = "setuid-bit-set"
     summary = "a file is given the setuid or setgid bit"
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
+        for run in runs(ctx, triggers=True):
             yield from self._run(run)
         for located in ctx.instructions:
             if located.node.upper_keyword in ("COPY", "ADD"):

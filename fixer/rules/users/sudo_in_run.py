@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Edit, Fix
 from fixer.rules._base import Context, FixAvailability, FixSafety, Rule, Violation, names
-from fixer.rules._run import Run, runs
+from fixer.rules._run import Run, run_state, runs, sees_triggers
 from fixer.rules._stages import is_root
 
 if TYPE_CHECKING:
@@ -139,9 +139,10 @@ class SudoInRun(Rule):
     fix_safety = FixSafety.UNSAFE
     aliases = ("DL3004", "DS-0010", "CKV2_DOCKER_1")
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
-            user = ctx.model.state_at(run.located.offset).user
+        for run in runs(ctx, triggers=True):
+            user = run_state(ctx, run).user
             for command in run.script.script.commands:
                 if command.program == "sudo":
                     yield self._violation(run, command, user)

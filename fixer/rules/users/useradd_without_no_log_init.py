@@ -7,7 +7,7 @@ from typing import Final
 
 from fixer.diagnostic import Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
-from fixer.rules._run import runs
+from fixer.rules._run import run_state, runs, sees_triggers
 from fixer.rules.users._accounts import accounts
 
 # hadolint's DL3046 line: a UID of six digits or more.
@@ -80,9 +80,10 @@ class UseraddWithoutNoLogInit(Rule):
     aliases = ("DL3046",)
     image_changes = ImageChanges(paths=("/var/log/lastlog", "/var/log/faillog"))
 
+    @sees_triggers
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for run in runs(ctx):
-            state = ctx.model.state_at(run.located.offset)
+        for run in runs(ctx, triggers=True):
+            state = run_state(ctx, run)
             known = {
                 **{name: value for name, value in state.args.items() if value is not None},
                 **state.env,

@@ -94,6 +94,9 @@ fixed = fixer_for(RULE[0], base=FROM)
             "RUN --mount=type=cache,target=/var/cache/apk/sub apk add --no-cache curl\n",
             id="cache-mount-below-the-cache",
         ),
+        pytest.param(
+            "ONBUILD RUN apk add curl\n", "ONBUILD RUN apk add --no-cache curl\n", id="onbuild-trigger"
+        ),
     ],
 )
 def test_safe_fix(source: str, expected: str) -> None:
@@ -140,7 +143,6 @@ def test_bom_no_final_newline() -> None:
         pytest.param('RUN ["apk", "add", "curl"]\n', id="exec-form"),
         pytest.param("RUN cat <<EOF > /notes\napk add curl\nEOF\n", id="heredoc-as-data"),
         pytest.param('SHELL ["powershell", "-Command"]\nRUN apk add curl\n', id="powershell-shell"),
-        pytest.param("ONBUILD RUN apk add curl\n", id="onbuild"),
         pytest.param("# hadolint ignore=DL3019\nRUN apk add curl\n", id="hadolint-suppression"),
         pytest.param("# dfix: ignore=DF103\nRUN apk add curl\n", id="dfix-suppression-code"),
         pytest.param(

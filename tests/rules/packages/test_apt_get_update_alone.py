@@ -106,3 +106,95 @@ def test_reported_without_fix(source: str) -> None:
 )
 def test_not_reported(source: str) -> None:
     assert fixer.fix("FROM debian:12\n" + source, unsafe=True, select=["DF110"]).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # DF501's merge does not know aptitude's update keeps the shell as it was: a subshell.
+        pytest.param(
+            "RUN aptitude update\nRUN aptitude install -y curl\n",
+            "RUN ( aptitude update ) \\\n    && aptitude install -y curl\n",
+            id="aptitude",
+        ),
+        pytest.param(
+            "RUN apt-get update\nRUN aptitude -y safe-upgrade\n",
+            "RUN apt-get update \\\n    && aptitude -y safe-upgrade\n",
+            id="aptitude-installs-with-apt-gets-lists",
+        ),
+        pytest.param(
+            "RUN apt-get -q update\nRUN apt-get install -y --reinstall curl\n",
+            "RUN apt-get -q update \\\n    && apt-get install -y --reinstall curl\n",
+            id="quiet-update",
+        ),
+    ],
+)
+def test_apt_family_merge(source: str, expected: str) -> None:
+    assert fix(source) == expected
+    assert fix(expected) == expected
+
+
+def diagnostics(source: str) -> list[fixer.Diagnostic]:
+    text = "FROM alpine:3.20\n" + source
+    result = fixer.fix(text, unsafe=True, select=["DF110"])
+    assert result.output == text  # reported only
+    return result.diagnostics
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # checkov's own failing case (CKV_DOCKER_5, example_UpdateNotAlone/failure).
+        pytest.param("RUN apk update\n", id="checkov-failure"),
+        pytest.param("RUN apk update\nRUN apk add --no-cache curl\n", id="later-no-cache"),
+        pytest.param("RUN apk -q update\nRUN apk add curl\n", id="later-add"),
+        pytest.param("RUN apk update\nRUN apk --update add curl\n", id="later-updates-itself"),
+    ],
+)
+def test_apk_update_alone_reported_without_fix(source: str) -> None:
+    (diagnostic,) = diagnostics(source)
+    assert (diagnostic.rule, diagnostic.line, diagnostic.applicability) == ("DF110", 2, None)
+    assert diagnostic.message.startswith("`apk update` alone in a RUN")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # checkov's passing cases.
+        pytest.param("RUN apk update && apk add --no-cache suuu looo\n", id="with-the-install"),
+        pytest.param("RUN apk --update add moo\n", id="update-flag"),
+        pytest.param("RUN apk add -U --no-cache moo\n", id="update-short-flag"),
+        # An upgrade installs; it is no index refresh (checkov counts `yum update` as one).
+        pytest.param("RUN yum -y update\n", id="yum-update-upgrades"),
+        pytest.param("RUN dnf -y up\n", id="dnf-up-upgrades"),
+        pytest.param("RUN zypper -n update\n", id="zypper-update-upgrades"),
+        pytest.param("RUN apk upgrade --no-cache\n", id="apk-upgrade"),
+        pytest.param("RUN update-ca-certificates\n", id="update-word-in-a-name"),
+    ],
+)
+def test_not_an_update_alone(source: str) -> None:
+    assert diagnostics(source) == []
+
+
+def test_update_with_no_install_after_it_in_the_stage() -> None:
+    # checkov passes this file: its check counts "add" in `useradd` as an install.
+    (diagnostic,) = fixer.fix(
+        "FROM debian:12\nRUN apt-get update\nRUN useradd app\n", select=["DF110"]
+    ).diagnostics
+    assert diagnostic.message == (
+        "`apt-get update` alone in a RUN, and no later RUN of its stage installs: "
+        "its package lists only fill the image"
+    )
+    assert diagnostic.applicability is None
+
+
+def test_messages() -> None:
+    (diagnostic,) = diagnostics("RUN apk update\nRUN apk add --no-cache curl\n")
+    assert diagnostic.message == (
+        "`apk update` alone in a RUN: `apk add` fetches the index itself "
+        "(with `--no-cache` without keeping it); drop this RUN"
+    )
+    (diagnostic,) = fixer.fix(
+        "FROM debian:12\nRUN aptitude update\nRUN aptitude install -y x\n", select=["DF110"]
+    ).diagnostics
+    assert diagnostic.message == "`aptitude update` alone in a RUN: its cached layer goes stale"

@@ -121,6 +121,11 @@ fixed = fixer_for(RULE[0], base=FROM)
             'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN apt-get install -y curl\n',
             id="bash-shell",
         ),
+        pytest.param(
+            "ONBUILD RUN apt-get install curl\n",
+            "ONBUILD RUN apt-get install -y curl\n",
+            id="onbuild-trigger",
+        ),
     ],
 )
 def test_safe_fix(source: str, expected: str) -> None:
@@ -166,7 +171,6 @@ def test_safe_fix_whole_file(source: str, expected: str) -> None:
         pytest.param("RUN apt-get install curl -y\n", id="y-after-packages"),
         pytest.param("RUN apt-get -qy install curl\n", id="qy-combined"),
         pytest.param("RUN apt-get install -yq curl\n", id="yq-combined"),
-        pytest.param("RUN apt-get --force-yes install curl\n", id="force-yes"),
         pytest.param("RUN apt-get install \\\n    -y \\\n    curl\n", id="y-on-continuation-line"),
         pytest.param("RUN apt-get update\n", id="update-does-not-prompt"),
         pytest.param("RUN apt-get clean\n", id="clean-does-not-prompt"),
@@ -180,7 +184,6 @@ def test_safe_fix_whole_file(source: str, expected: str) -> None:
             "RUN <<EOF\n#!/usr/bin/env python3\nprint('apt-get install')\nEOF\n", id="python-heredoc"
         ),
         pytest.param('SHELL ["powershell", "-Command"]\nRUN apt-get install curl\n', id="powershell-shell"),
-        pytest.param("ONBUILD RUN apt-get install curl\n", id="onbuild"),
         pytest.param("# hadolint ignore=DL3014\nRUN apt-get install curl\n", id="hadolint-suppression"),
         pytest.param("# dfix: ignore=DF101\nRUN apt-get install curl\n", id="dfix-suppression-code"),
         pytest.param(
@@ -215,13 +218,156 @@ def test_unchanged_whole_file(source: str) -> None:
     "source",
     [
         pytest.param("RUN apt-get -qq install curl\n", id="qq"),
+        pytest.param("RUN apt-get -q -q install curl\n", id="q-q"),
+        pytest.param("RUN apt-get install -q -q curl\n", id="q-q-after-subcommand"),
+        pytest.param("RUN apt-get --quiet --quiet install curl\n", id="quiet-quiet"),
+        pytest.param("RUN apt-get --silent -q install curl\n", id="silent-q"),
+        pytest.param("RUN apt-get -qqq install curl\n", id="qqq"),
+        pytest.param("RUN apt-get -qqd install curl\n", id="qq-with-download-only"),
         pytest.param("RUN apt-get -q=2 install curl\n", id="q-equals-2"),
+        pytest.param("RUN apt-get -q2 install curl\n", id="q2"),
+        pytest.param("RUN apt-get -q=3 install curl\n", id="q-equals-3"),
         pytest.param("RUN apt-get --quiet=2 install curl\n", id="quiet-equals-2"),
+        pytest.param("RUN apt-get -o quiet=2 install curl\n", id="option-quiet"),
+        pytest.param("RUN apt-get --option=Quiet=2 install curl\n", id="option-equals-quiet"),
+        pytest.param("RUN apt-get -oquiet=2 install curl\n", id="glued-option-quiet"),
     ],
 )
 def test_quiet_level_two_assumes_yes(source: str) -> None:
-    """apt-get(8): quiet level 2 implies ``-y``."""
+    """apt-get(8): "Note that quiet level 2 implies -y"."""
     assert fixed(source) == source
+    assert fixer.fix(FROM + source, select=RULE).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("RUN apt-get -q install curl\n", "RUN apt-get -q install -y curl\n", id="q"),
+        pytest.param("RUN apt-get --quiet install x\n", "RUN apt-get --quiet install -y x\n", id="quiet"),
+        pytest.param("RUN apt-get -q=1 install x\n", "RUN apt-get -q=1 install -y x\n", id="q-equals-1"),
+        pytest.param(
+            "RUN apt-get -qq -q=0 install x\n", "RUN apt-get -qq -q=0 install -y x\n", id="level-set-back"
+        ),
+        pytest.param(
+            "RUN apt-get -q -o Debug::q=q install x\n",
+            "RUN apt-get -q -o Debug::q=q install -y x\n",
+            id="q-in-an-option-argument",
+        ),
+        pytest.param(
+            "RUN apt-get -t bookworm-backports -q install x\n",
+            "RUN apt-get -t bookworm-backports -q install -y x\n",
+            id="target-release-argument",
+        ),
+    ],
+)
+def test_quiet_level_below_two_still_asks(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # apt-get(8) -s: "No action; perform a simulation"; the simulation returns before the prompt.
+        pytest.param("RUN apt-get -s install curl\n", id="s"),
+        pytest.param("RUN apt-get install --simulate curl\n", id="simulate"),
+        pytest.param("RUN apt-get --just-print install curl\n", id="just-print"),
+        pytest.param("RUN apt-get --dry-run upgrade\n", id="dry-run"),
+        pytest.param("RUN apt-get --recon remove curl\n", id="recon"),
+        pytest.param("RUN apt-get --no-act purge curl\n", id="no-act"),
+        pytest.param("RUN apt-get -qs install curl\n", id="qs-combined"),
+        pytest.param("RUN apt-get -o APT::Get::Simulate=true install curl\n", id="simulate-option"),
+        pytest.param("RUN apt-get --print-uris install curl\n", id="print-uris"),
+        pytest.param("RUN apt-get --trivial-only install curl\n", id="trivial-only-refuses"),
+        pytest.param("RUN apt-get --assume-no install curl\n", id="assume-no-answers-no"),
+        pytest.param("RUN apt-get -o APT::Get::Assume-Yes=true install curl\n", id="assume-yes-option"),
+        pytest.param("RUN yes | apt-get install curl\n", id="fed-by-yes"),
+    ],
+)
+def test_never_asks(source: str) -> None:
+    assert fixed(source) == source
+    assert fixer.fix(FROM + source, select=RULE).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # --force-yes only lets -y go through what it would refuse; it answers no prompt.
+        pytest.param(
+            "RUN apt-get --force-yes install curl\n",
+            "RUN apt-get --force-yes install -y curl\n",
+            id="force-yes",
+        ),
+        pytest.param("RUN apt-get -d install curl\n", "RUN apt-get -d install -y curl\n", id="download-only"),
+        pytest.param(
+            "RUN apt-get --simulate=no install x\n",
+            "RUN apt-get --simulate=no install -y x\n",
+            id="simulate-no",
+        ),
+        pytest.param("RUN apt-get reinstall curl\n", "RUN apt-get reinstall -y curl\n", id="reinstall"),
+        pytest.param("RUN apt-get autopurge\n", "RUN apt-get autopurge -y\n", id="autopurge"),
+        pytest.param("RUN apt-get auto-remove\n", "RUN apt-get auto-remove -y\n", id="auto-remove"),
+        pytest.param("RUN apt-get full-upgrade\n", "RUN apt-get full-upgrade -y\n", id="full-upgrade"),
+        pytest.param("RUN apt-get build-dep hello\n", "RUN apt-get build-dep -y hello\n", id="build-dep"),
+        pytest.param(
+            "RUN apt-get satisfy 'curl (>= 7)'\n", "RUN apt-get satisfy -y 'curl (>= 7)'\n", id="satisfy"
+        ),
+        pytest.param(
+            "RUN apt-get dselect-upgrade\n", "RUN apt-get dselect-upgrade -y\n", id="dselect-upgrade"
+        ),
+    ],
+)
+def test_asks(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+    assert fixed(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("RUN aptitude install curl\n", "RUN aptitude install -y curl\n", id="install"),
+        pytest.param("RUN aptitude safe-upgrade\n", "RUN aptitude safe-upgrade -y\n", id="safe-upgrade"),
+        pytest.param("RUN aptitude full-upgrade\n", "RUN aptitude full-upgrade -y\n", id="full-upgrade"),
+        pytest.param("RUN aptitude purge curl\n", "RUN aptitude purge -y curl\n", id="purge"),
+        pytest.param(
+            "RUN aptitude build-depends hello\n", "RUN aptitude build-depends -y hello\n", id="build-depends"
+        ),
+        # aptitude's quiet levels imply nothing, and its simulation asks too.
+        pytest.param("RUN aptitude -qq install curl\n", "RUN aptitude -qq install -y curl\n", id="qq"),
+        pytest.param("RUN aptitude -s install curl\n", "RUN aptitude -s install -y curl\n", id="simulate"),
+        pytest.param(
+            "RUN aptitude -t jammy install curl\n",
+            "RUN aptitude -t jammy install -y curl\n",
+            id="target-release-is-no-yes",
+        ),
+        pytest.param(
+            "RUN sudo aptitude update && sudo aptitude install curl\n",
+            "RUN sudo aptitude update && sudo aptitude install -y curl\n",
+            id="sudo",
+        ),
+    ],
+)
+def test_aptitude(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+    assert fixed(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("RUN aptitude -y install curl\n", id="y"),
+        pytest.param("RUN aptitude install --assume-yes curl\n", id="assume-yes"),
+        pytest.param("RUN aptitude -o Aptitude::CmdLine::Assume-Yes=true install curl\n", id="option"),
+        pytest.param("RUN aptitude --schedule-only install curl\n", id="schedule-only"),
+        pytest.param("RUN aptitude update && aptitude clean && aptitude search curl\n", id="no-prompt"),
+    ],
+)
+def test_aptitude_unchanged(source: str) -> None:
+    assert fixed(source) == source
+
+
+def test_aptitude_message() -> None:
+    (diagnostic,) = fixer.fix(FROM + "RUN aptitude install curl\n", select=["DL3014"]).diagnostics
+    assert (diagnostic.rule, diagnostic.message) == ("DF101", "`aptitude install` without `-y`")
 
 
 def test_diagnostic_location() -> None:

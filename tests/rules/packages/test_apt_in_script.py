@@ -69,6 +69,11 @@ def fixed(text: str, unsafe: bool = False) -> str:
             f"RUN apt-get update && apt upgrade -y && apt-get {KEEP} install -y curl\n",
             id="upgrade-between-fixable",
         ),
+        pytest.param(
+            "ONBUILD RUN apt install -y curl\n",
+            f"ONBUILD RUN apt-get {KEEP} install -y curl\n",
+            id="onbuild-trigger",
+        ),
     ],
 )
 def test_safe_fix(source: str, expected: str) -> None:
@@ -148,7 +153,6 @@ def test_wrapped_apt_diagnostic_points_at_apt() -> None:
         pytest.param("RUN cat <<EOF > /notes\napt install curl\nEOF\n", id="heredoc-as-data"),
         pytest.param('RUN ["apt", "install", "-y", "curl"]\n', id="exec-form"),
         pytest.param('SHELL ["powershell", "-Command"]\nRUN apt install -y curl\n', id="powershell-shell"),
-        pytest.param("ONBUILD RUN apt install -y curl\n", id="onbuild"),
         pytest.param("# hadolint ignore=DL3027\nRUN apt install -y curl\n", id="hadolint-suppression"),
         pytest.param("# dfix: ignore=DF105\nRUN apt install -y curl\n", id="dfix-suppression-code"),
         pytest.param("# dfix: ignore=apt-in-script\nRUN apt install -y curl\n", id="dfix-suppression-name"),

@@ -146,6 +146,9 @@ def fixed(text: str, unsafe: bool = False) -> str:
             f"RUN apt-get install -y git && {CLEANUP}\n",
             id="later-unrelated-stage",
         ),
+        pytest.param(
+            "ONBUILD RUN apt-get update\n", f"ONBUILD RUN apt-get update && {CLEANUP}\n", id="onbuild-trigger"
+        ),
     ],
 )
 def test_safe_fix(source: str, expected: str) -> None:
@@ -349,7 +352,6 @@ def test_guard_leaves_the_later_run_fixable() -> None:
         pytest.param("RUN apt-cache policy curl\n", id="apt-cache"),
         pytest.param('RUN ["apt-get", "update"]\n', id="exec-form"),
         pytest.param('SHELL ["powershell", "-Command"]\nRUN apt-get update\n', id="powershell-shell"),
-        pytest.param("ONBUILD RUN apt-get update\n", id="onbuild"),
         pytest.param("# hadolint ignore=DL3009\nRUN apt-get update\n", id="hadolint-suppression"),
         pytest.param("# dfix: ignore=DF102\nRUN apt-get update\n", id="dfix-suppression-code"),
         pytest.param(
@@ -431,3 +433,41 @@ def test_cleanup_follows_the_last_update() -> None:
         f"RUN apt-get update && apt-get install -y a && {CLEANUP} && apt-get update && apt-get install -y b\n"
     )
     assert fixed(source) == source.removesuffix("\n") + f" && {CLEANUP}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # hadolint's DL3009 case: aptitude fills and reads the same lists as apt-get.
+        pytest.param(
+            "RUN aptitude update && aptitude install -y python3\n",
+            f"RUN aptitude update && aptitude install -y python3 && {CLEANUP}\n",
+            id="aptitude",
+        ),
+        pytest.param(
+            "RUN sudo aptitude update && sudo aptitude -y safe-upgrade\n",
+            f"RUN sudo aptitude update && sudo aptitude -y safe-upgrade && sudo {CLEANUP}\n",
+            id="aptitude-sudo",
+        ),
+        # `aptitude clean` empties /var/cache/apt/archives only (cmdline_clean), as `apt-get clean`.
+        pytest.param(
+            "RUN aptitude update && aptitude install -y curl && aptitude clean\n",
+            f"RUN aptitude update && aptitude install -y curl && aptitude clean && {CLEANUP}\n",
+            id="aptitude-clean-keeps-the-lists",
+        ),
+    ],
+)
+def test_aptitude(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+    assert fixed(expected) == expected
+
+
+def test_a_later_aptitude_install_needs_the_lists() -> None:
+    text = FROM + "RUN apt-get update && apt-get install -y curl\nRUN aptitude install -y git\n"
+    result = fix_file(text)
+    assert result.output == text.replace("git\n", f"git && {CLEANUP}\n")
+    assert [(d.line, d.fixed) for d in result.diagnostics] == [(2, False), (3, True)]
+
+
+def test_aptitude_search_needs_no_lists_removed() -> None:
+    assert fixed("RUN aptitude search curl\n") == "RUN aptitude search curl\n"

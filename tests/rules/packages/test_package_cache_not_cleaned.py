@@ -86,6 +86,68 @@ def test_safe_fix(source: str, expected: str) -> None:
     assert fixed(expected) == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # The aliases hadolint's DL3040 tests list, and the rest of dnf's and microdnf's.
+        pytest.param("RUN dnf in -y x\n", "RUN dnf in -y x && dnf clean all\n", id="in"),
+        pytest.param("RUN dnf -y up\n", "RUN dnf -y up && dnf clean all\n", id="up"),
+        pytest.param("RUN dnf -y up-min\n", "RUN dnf -y up-min && dnf clean all\n", id="up-min"),
+        pytest.param("RUN dnf -y rei x\n", "RUN dnf -y rei x && dnf clean all\n", id="rei"),
+        pytest.param("RUN dnf -y dsync\n", "RUN dnf -y dsync && dnf clean all\n", id="dsync"),
+        pytest.param("RUN dnf -y dg x\n", "RUN dnf -y dg x && dnf clean all\n", id="dg"),
+        pytest.param("RUN dnf -y build-dep x\n", "RUN dnf -y build-dep x && dnf clean all\n", id="build-dep"),
+        pytest.param(
+            "RUN dnf -y grp install x\n", "RUN dnf -y grp install x && dnf clean all\n", id="grp-install"
+        ),
+        pytest.param(
+            "RUN microdnf -y dsync\n", "RUN microdnf -y dsync && microdnf clean all\n", id="microdnf-dsync"
+        ),
+        pytest.param(
+            "RUN microdnf -y swap a b\n",
+            "RUN microdnf -y swap a b && microdnf clean all\n",
+            id="microdnf-swap",
+        ),
+    ],
+)
+def test_aliases_are_their_commands(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+    assert fixed(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # dnf 4 caches in /var/cache/dnf, dnf 5 in /var/cache/libdnf5, microdnf in /var/cache/yum:
+        # removing another manager's directory leaves this one's cache (hadolint DL3040 takes
+        # `rm -rf /var/cache/yum/*` for dnf).
+        pytest.param(
+            "RUN dnf install -y x && rm -rf /var/cache/yum/*\n",
+            "RUN dnf install -y x && rm -rf /var/cache/yum/* && dnf clean all\n",
+            id="dnf-yum-dir",
+        ),
+        pytest.param(
+            "RUN microdnf install -y x && rm -rf /var/cache/dnf\n",
+            "RUN microdnf install -y x && rm -rf /var/cache/dnf && microdnf clean all\n",
+            id="microdnf-dnf-dir",
+        ),
+        pytest.param(
+            "RUN microdnf install -y x && rm -rf /var/cache/libdnf5\n",
+            "RUN microdnf install -y x && rm -rf /var/cache/libdnf5 && microdnf clean all\n",
+            id="microdnf-libdnf5-dir",
+        ),
+        pytest.param(
+            "RUN --mount=type=cache,target=/var/cache/yum dnf install -y x\n",
+            "RUN --mount=type=cache,target=/var/cache/yum dnf install -y x && dnf clean all\n",
+            id="dnf-yum-cache-mount",
+        ),
+    ],
+)
+def test_another_managers_cache_removed(source: str, expected: str) -> None:
+    assert fixed(source) == expected
+    assert fixed(expected) == expected
+
+
 def test_escape_backtick_with_linux_image() -> None:
     source = "# escape=`\nFROM centos:7\nRUN yum -y install `\n    httpd\n"
     expected = "# escape=`\nFROM centos:7\nRUN yum -y install `\n    httpd && `\n    yum clean all\n"
@@ -110,6 +172,13 @@ def test_escape_backtick_with_linux_image() -> None:
             "RUN --mount=type=cache,target=/var/cache dnf install -y httpd\n", id="parent-cache-mount"
         ),
         pytest.param("RUN yum makecache\n", id="not-an-install"),
+        pytest.param("RUN dnf mc && dnf rm -y x && dnf se y\n", id="short-non-installs"),
+        pytest.param("RUN dnf install -y x && rm -rf /var/cache/libdnf5\n", id="dnf5-cache-removed"),
+        pytest.param("RUN microdnf install -y x && rm -rf /var/cache/yum/*\n", id="microdnf-cache-removed"),
+        pytest.param("RUN yum install -y x && rm -rf /var/cache/dnf\n", id="yum-is-dnf-on-el8"),
+        pytest.param(
+            "RUN --mount=type=cache,target=/var/cache/yum microdnf install -y x\n", id="microdnf-cache-mount"
+        ),
         pytest.param("RUN yum install -y x && rpm -e --nodeps python\n", id="package-manager-erased"),
         pytest.param('RUN ["yum", "install", "-y", "httpd"]\n', id="exec-form"),
         pytest.param("RUN <<EOF\nyum install -y httpd\nEOF\n", id="heredoc-body"),
@@ -137,6 +206,7 @@ def test_windows_stage_unchanged() -> None:
         pytest.param("RUN apt-get install -y curl || yum install -y curl\n", id="multi-distro"),
         pytest.param("RUN yum install -y x && rpm -e --nodeps python yum\n", id="package-manager-erased"),
         pytest.param("RUN dnf install -y x && rm -f /usr/bin/dnf\n", id="package-manager-deleted"),
+        pytest.param("RUN aptitude install -y curl || yum install -y curl\n", id="multi-distro-aptitude"),
     ],
 )
 def test_reported_without_fix(source: str) -> None:

@@ -1,0 +1,3 @@
+FROM debian:12
+RUN aptitude update
+RUN aptitude install -y python3
