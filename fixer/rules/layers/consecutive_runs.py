@@ -8,6 +8,7 @@ from typing import Final
 
 from fixer.diagnostic import Applicability, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
+from fixer.rules._stages import shipped_chain
 from fixer.rules.layers._merge import merge_runs
 from fixer.syntax import Instruction
 
@@ -33,6 +34,11 @@ class ConsecutiveRuns(Rule):
     RUN ./configure \\
         && make
     ```
+
+    Only stages whose layers ship are read: the shipped stage (the last one, or the configured
+    ``target``) and the stages it is built FROM. A builder stage whose results are copied out
+    with ``COPY --from`` puts none of its layers in the image, so merging its RUNs would make no
+    image smaller and only make its build cache coarser.
 
     ## Fix safety
     Unsafe: the build cache now reruns all the merged commands when one changes, which some
@@ -134,8 +140,13 @@ def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:
     """Runs of small RUN instructions (at most ``SMALL_RUN`` commands each) with the same flags,
     only comments and blank lines between."""
     group: list[Located] = []
+    shipped = shipped_chain(ctx)
     for located in ctx.instructions:
-        small = located.node.upper_keyword == "RUN" and _command_count(ctx, located) <= SMALL_RUN
+        small = (
+            located.node.upper_keyword == "RUN"
+            and _ships(ctx, located, shipped)
+            and _command_count(ctx, located) <= SMALL_RUN
+        )
         if small and group and _same_flags(group[0].node, located.node):
             group.append(located)
             continue
@@ -144,6 +155,12 @@ def _consecutive_runs(ctx: Context) -> Iterator[list[Located]]:
         group = [located] if small else []
     if len(group) > 1:
         yield group
+
+
+def _ships(ctx: Context, located: Located, shipped: frozenset[int]) -> bool:
+    """Whether the RUN's layer is in the shipped image (every stage, when none is known to ship)."""
+    stage = ctx.model.stage_of(located.offset)
+    return not shipped or (stage is not None and stage.index in shipped)
 
 
 def _command_count(ctx: Context, located: Located) -> int:

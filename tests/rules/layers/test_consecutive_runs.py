@@ -6,6 +6,7 @@ import pytest
 from rule_fixers import fix_with
 
 import fixer
+from fixer.settings import Settings
 
 
 def fix(text: str, unsafe: bool = True) -> str:
@@ -229,3 +230,22 @@ def test_position_the_later_run_reads_keeps_them_apart() -> None:
 def test_stateless_runs_join_without_subshells() -> None:
     source = 'RUN echo a > /log\nRUN printf "%s" b; true\nRUN X=1 make\n'
     assert fix(source) == 'RUN echo a > /log \\\n    && ( printf "%s" b; true ) \\\n    && X=1 make\n'
+
+
+BUILDER_AND_FINAL = (
+    "FROM golang:1.22 AS build\nRUN go mod download\nRUN go build -o /app .\n"
+    "FROM base AS runtime\nRUN echo a\nRUN echo b\n"
+    "FROM runtime\nCOPY --from=build /app /app\n"
+)
+
+
+def test_only_shipped_stages_are_read() -> None:
+    # The builder's layers never ship (only /app is copied out); `runtime` is under the final stage.
+    findings = fixer.fix(BUILDER_AND_FINAL, unsafe=True, select=["DF502"]).diagnostics
+    assert [d.line for d in findings] == [6]
+
+
+def test_the_configured_target_ships() -> None:
+    settings = Settings(target="build")
+    findings = fixer.fix(BUILDER_AND_FINAL, unsafe=True, select=["DF502"], settings=settings).diagnostics
+    assert [d.line for d in findings] == [3]
