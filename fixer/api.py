@@ -98,6 +98,7 @@ def fix(
     settings: Settings | None = None,
     resolver: Resolver | None = None,
     edit_files: bool = True,
+    diagnostic_edits: bool = True,
 ) -> FixResult:
     """Fix ``text``; raises ``ParseError`` (and writes nothing) if BuildKit would reject it.
 
@@ -111,6 +112,10 @@ def fix(
     Fixes may edit other files of the context (``.dockerignore``): ``files`` lists them, and
     nothing is written; ``edit_files=False`` leaves such fixes as findings (the caller can only
     take the Dockerfile's text back, as with stdin).
+    ``diagnostic_edits=False`` leaves each diagnostic's ``edits`` and ``file_edits`` empty, for
+    a caller that shows only the findings (the text report): fixes that are not applied then
+    never make their text (DF301 renders templates with jinja2), which is most of a first
+    run's time. The output, and everything else in the diagnostics, is the same.
     """
     pinning = pin or resolver is not None
     # --refresh asks for the pins to move: DF402 runs, and its (unsafe) fixes apply
@@ -146,6 +151,7 @@ def fix(
         settings or DEFAULT_SETTINGS,
         pins,
         edit_files=edit_files,
+        diagnostic_edits=diagnostic_edits,
     )
     return FixResult(input=text, output=result.output, diagnostics=result.diagnostics, files=result.files)
 

@@ -8,8 +8,10 @@ edit is copied verbatim and losslessness holds by construction.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 
 class Applicability(IntEnum):
@@ -144,12 +146,25 @@ class FileEdit:
         object.__setattr__(self, "edits", _ordered(self.edits, f"the edits of {self.path}"))
 
 
+class _Later:
+    """Where a ``Fix`` made with ``Fix.later`` keeps what makes its edits until they are read:
+    a slot, not a field, so equality, ``repr``, pickling and ``dataclasses.replace`` see only
+    the edits (and make them first)."""
+
+    __slots__ = ("_make",)
+
+
 @dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(_Later):
     """Edits that must apply together, sorted and non-overlapping. ``changes`` is what the fix
     may change in the image, when it is not what its rule declares for every fix; ``requires``:
     the secrets the fixed file's build must now be given; ``files``: edits to other files of
-    the build context, applied with the Dockerfile's (a fix may have only those)."""
+    the build context, applied with the Dockerfile's (a fix may have only those).
+
+    A fix whose text is costly to make (a rendered template: jinja2 alone takes longer to
+    import than a run takes) can be made ``later``: its edits are made the first time they are
+    read, and checked then, so a fix that is not applied and whose edits nobody asks for
+    (``dfix -``, ``dfix --write -`` without ``--unsafe-fixes``) never makes them."""
 
     title: str
     edits: tuple[Edit, ...]
@@ -159,11 +174,9 @@ class Fix:
     files: tuple[FileEdit, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.edits and not self.files:
-            raise ValueError(f"fix {self.title!r} edits nothing")
         if len({file.path for file in self.files}) != len(self.files):
             raise ValueError(f"fix {self.title!r} edits a file twice: give it one FileEdit")
-        object.__setattr__(self, "edits", _ordered(self.edits, f"fix {self.title!r}"))
+        object.__setattr__(self, "edits", self._checked(self.edits))
 
     @classmethod
     def safe(cls, title: str, *edits: Edit) -> Fix:
@@ -172,6 +185,56 @@ class Fix:
     @classmethod
     def unsafe(cls, title: str, *edits: Edit) -> Fix:
         return cls(title, edits, Applicability.UNSAFE)
+
+    @classmethod
+    def later(
+        cls,
+        title: str,
+        edits: Callable[[], Iterable[Edit]],
+        applicability: Applicability,
+        changes: ImageChanges | None = None,
+    ) -> Fix:
+        """A fix of the Dockerfile whose ``edits`` are made by calling ``edits()`` when they are
+        first read (and checked then: what it raises, reading them raises). Everything else
+        about the fix must be known without them: whether there is a fix at all, its title,
+        what it may change."""
+        fix = cls.__new__(cls)
+        for name, value in (
+            ("title", title),
+            ("applicability", applicability),
+            ("changes", changes),
+            ("requires", ()),
+            ("files", ()),
+            ("_make", edits),
+        ):
+            object.__setattr__(fix, name, value)
+        return fix  # ``edits`` stays unset until ``__getattr__`` makes it
+
+    if not TYPE_CHECKING:  # to mypy, ``edits`` is the field it always is once read
+
+        def __getattr__(self, name: str) -> tuple[Edit, ...]:
+            """Reached only for an attribute normal lookup does not find: the unset ``edits`` slot
+            of a fix made ``later``, the first time it is read."""
+            if name != "edits" or not hasattr(self, "_make"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            try:
+                edits = self._checked(tuple(self._make()))
+            except AttributeError as error:  # would read as "no attribute edits"
+                raise RuntimeError(f"making the edits of fix {self.title!r} failed: {error}") from error
+            object.__setattr__(self, "edits", edits)
+            object.__delattr__(self, "_make")  # what it held (a pass's tree) can go
+            return edits
+
+    def with_applicability(self, applicability: Applicability) -> Fix:
+        """This fix at another applicability; one made ``later`` stays so."""
+        if hasattr(self, "_make"):
+            return Fix.later(self.title, self._make, applicability, self.changes)
+        return Fix(self.title, self.edits, applicability, self.changes, self.requires, self.files)
+
+    def _checked(self, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+        if not edits and not self.files:
+            raise ValueError(f"fix {self.title!r} edits nothing")
+        return _ordered(edits, f"fix {self.title!r}")
 
     @property
     def start(self) -> int:

@@ -59,6 +59,7 @@ def run(
     settings: Settings = DEFAULT_SETTINGS,
     pins: Pins | None = None,
     edit_files: bool = True,
+    diagnostic_edits: bool = True,
 ) -> EngineResult:
     """Fix ``text`` with ``rules`` at ``level``; raises ParseError if ``text`` does not parse.
 
@@ -72,6 +73,12 @@ def run(
     those edits go to an overlay the next pass's rules read (``fixer.context_files``), and the
     result lists every file they change. Without ``edit_files`` (stdin, where only the text
     comes back) such fixes are left as findings.
+    Without ``diagnostic_edits`` the diagnostics carry no edits (``edits`` and ``file_edits``
+    empty: for a caller that shows only the findings, the text report), and a fix that is not
+    applied never makes its edits: a fix made ``later`` (``Fix.later``: a rendered template)
+    costs nothing then. The edits the run does read (of the fixes it applies, and with
+    ``diagnostic_edits`` of every fix) are made right after their rule's check, so that a
+    failure to make them is that rule's ``RuleError``, as when the rule made them itself.
 
     Every position in the diagnostics -- the finding's range and its fix's edits, fixed or
     remaining, whichever pass found it -- is a line and column of ``text``, the input. That is the
@@ -91,18 +98,20 @@ def run(
     applied: list[Diagnostic] = []
     rejected: set[Fingerprint] = set()
     for _ in range(MAX_PASSES):
-        violations = _check(ctx, rules, overrides or {})
+        violations = _check(ctx, rules, overrides or {}, level, diagnostic_edits)
         wanted = (v for v in violations if _wanted(v, level, text, rejected, files, edit_files))
         chosen = _non_overlapping(wanted)
         if not chosen:
-            remaining = [_diagnostic(source, origin, v, files) for v in violations]
+            remaining = [_diagnostic(source, origin, v, files, edits=diagnostic_edits) for v in violations]
             diagnostics = sorted(applied + remaining, key=lambda d: (d.line, d.column, d.rule))
             return EngineResult(text, diagnostics, files.changes())
         kept, new_text, new_tree = _apply_checked(text, tree, chosen)
         kept_ids = {id(violation) for violation in kept}  # by identity: a list scan is quadratic
         for violation in chosen:
             if id(violation) in kept_ids:
-                applied.append(_diagnostic(source, origin, violation, files, fixed=True))
+                applied.append(
+                    _diagnostic(source, origin, violation, files, fixed=True, edits=diagnostic_edits)
+                )
             else:
                 rejected.add(_fingerprint(violation, text))
         origin = origin.then(text, (edit for violation in kept for edit in _fix(violation).edits))
@@ -123,7 +132,15 @@ class RuleError(Exception):
         self.code = code
 
 
-def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicability]) -> list[Violation]:
+def _check(
+    ctx: Context,
+    rules: Sequence[Rule],
+    overrides: Mapping[str, Applicability],
+    level: Applicability,
+    edits: bool,
+) -> list[Violation]:
+    """Every rule's violations, sorted; the edits of the fixes the run will read are made here
+    (all of them with ``edits``, else those that apply at ``level``): see ``run``."""
     from fixer.rules.suppressions.unused_suppression import UnusedSuppression
 
     suppressions = Suppressions(ctx)
@@ -146,7 +163,14 @@ def _check(ctx: Context, rules: Sequence[Rule], overrides: Mapping[str, Applicab
                     f"a {fix.applicability.label} fix from a rule whose fixes are {rule.fix_safety.value}"
                 )
                 raise RuleError(rule.code, ValueError(message))
-        found += [_override(v, overrides) for v in violations if not suppressions.covers(v)]
+        kept = [_override(v, overrides) for v in violations if not suppressions.covers(v)]
+        try:
+            for violation in kept:
+                if violation.fix is not None and (edits or violation.fix.applies(level)):
+                    _ = violation.fix.edits  # made now, if the fix was made later
+        except Exception as error:
+            raise RuleError(rule.code, error) from error
+        found += kept
     return sorted(found, key=lambda v: (v.start, v.rule.code))
 
 
@@ -154,7 +178,7 @@ def _override(violation: Violation, overrides: Mapping[str, Applicability]) -> V
     fix, wanted = violation.fix, overrides.get(violation.rule.code)
     if fix is None or wanted is None or fix.applicability is Applicability.DISPLAY:
         return violation
-    return dataclasses.replace(violation, fix=dataclasses.replace(fix, applicability=wanted))
+    return dataclasses.replace(violation, fix=fix.with_applicability(wanted))
 
 
 def _wanted(
@@ -353,9 +377,11 @@ def _diagnostic(
     violation: Violation,
     files: ContextFiles,
     fixed: bool = False,
+    edits: bool = True,
 ) -> Diagnostic:
     """The diagnostic for a violation in the text ``origin`` maps back to the input ``source``;
-    its edits of other files are placed in their text in ``files`` (as the fix found them)."""
+    its edits of other files are placed in their text in ``files`` (as the fix found them).
+    Without ``edits`` it has none (and the fix's are not read)."""
 
     def position(start: int, end: int) -> tuple[int, int, int, int]:
         first, last = origin.span(start, end)
@@ -363,6 +389,7 @@ def _diagnostic(
 
     line, column, end_line, end_column = position(violation.start, violation.end)
     fix = violation.fix
+    shown = fix if edits else None
     return Diagnostic(
         rule=violation.rule.code,
         name=violation.rule.name,
@@ -374,12 +401,12 @@ def _diagnostic(
         fix_title=fix.title if fix else None,
         end_line=end_line,
         end_column=end_column,
-        edits=tuple(TextEdit(*position(edit.start, edit.end), edit.content) for edit in fix.edits)
-        if fix
+        edits=tuple(TextEdit(*position(edit.start, edit.end), edit.content) for edit in shown.edits)
+        if shown
         else (),
         changes=(fix.changes or violation.rule.image_changes) if fix else None,
         requires=fix.requires if fix else (),
-        file_edits=tuple(_file_edits(fix, files)) if fix else (),
+        file_edits=tuple(_file_edits(shown, files)) if shown else (),
     )
 
 

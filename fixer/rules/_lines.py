@@ -19,6 +19,8 @@ file dfix added a USER to after a heredoc would fail the hadolint step of its CI
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fixer.diagnostic import Edit
 from fixer.syntax import Located, SourceLine
 
@@ -29,22 +31,34 @@ UNCLOSABLE = "the file ends in an escape after an escaped blank, which no new li
 def insert_lines_after(located: Located, text: str) -> tuple[Edit, ...] | None:
     """The edits that put ``text`` (whole lines, each with its line ending) right after
     ``located``; None when its last line cannot be closed without changing it."""
+    insert = lines_after(located)
+    return insert(text) if insert is not None else None
+
+
+def lines_after(located: Located) -> Callable[[str], tuple[Edit, ...]] | None:
+    """``insert_lines_after`` in two steps: whether lines can follow ``located`` (None when its
+    last line cannot be closed without changing it), known without their text, and then the
+    edits for a text, so that a fix made later (``Fix.later``) renders its text only when its
+    edits are asked for."""
     node = located.node
-    edits: list[Edit] = []
+    closing: tuple[Edit, ...] = ()  # the dangling escape's deletion, if any
     last = _open_last_line(located)
     if last is not None:
         offset, line = last
         kept = line.text.rstrip(" \t")
         if kept.endswith(node.escape):  # `a\ \`: that escaped blank is part of the instruction
             return None
-        edits.append(Edit.deletion(offset + len(kept), offset + len(line.text + line.continuation)))
-    newline = "\r\n" if text.endswith("\r\n") else "\n"
-    if node.heredocs:
-        text = newline + text
-    if not node.ends_line:  # also a lone `\r` at the end: BuildKit trims it, but it joins what follows
-        text = newline + text.removesuffix(newline)
-    edits.append(Edit.insertion(located.end, text))
-    return tuple(edits)
+        closing = (Edit.deletion(offset + len(kept), offset + len(line.text + line.continuation)),)
+
+    def insert(text: str) -> tuple[Edit, ...]:
+        newline = "\r\n" if text.endswith("\r\n") else "\n"
+        if node.heredocs:
+            text = newline + text
+        if not node.ends_line:  # also a lone `\r` at the end: BuildKit trims it, but it joins what follows
+            text = newline + text.removesuffix(newline)
+        return (*closing, Edit.insertion(located.end, text))
+
+    return insert
 
 
 def _open_last_line(located: Located) -> tuple[int, SourceLine] | None:

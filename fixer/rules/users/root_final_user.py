@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import functools
 import posixpath
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.model.images import Family
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
-from fixer.rules._lines import UNCLOSABLE, insert_lines_after
+from fixer.rules._lines import UNCLOSABLE, lines_after
 from fixer.rules._stages import chain, chain_scripts, is_root, shipped_stage
 from fixer.rules.users._accounts import Account, accounts, groups
 from fixer.rules.users._shipped_users import shipped_user
@@ -213,10 +214,11 @@ def _switch_back(ctx: Context, stage: Stage, user_instruction: Located, user: st
             user_instruction.keyword_start, user_instruction.content_end, f"{keyword} {user}"
         )
         return _Plan(
-            f"switch back to {user}: nothing after USER root needs root", _fix((edit,), (), adds_run=False)
+            f"switch back to {user}: nothing after USER root needs root",
+            _fix(lambda: (edit,), (), adds_run=False),
         )
     needs = f"{after.node.upper_keyword} at line {after.line}"
-    text = ctx.render("users/switch.j2", ids=user, own=[])
+    text = functools.partial(ctx.render, "users/switch.j2", ids=user, own=[])
     title = f"switch back to {user} after the last step that needs root ({needs})"
     return _Plan(title, _insert(after, text, (), adds_run=False))
 
@@ -267,7 +269,8 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
         template = "passwd"
         why = f" ({image.familiar if image else 'the base image'} may have no useradd)"
     own = _app_directories(ctx, stage)
-    text = ctx.render(
+    text = functools.partial(
+        ctx.render,
         f"users/{template}.j2",
         name=settings.name,
         uid=settings.uid,
@@ -285,7 +288,9 @@ def _new_user(ctx: Context, stage: Stage) -> _Plan | str:
 def _switch(ctx: Context, stage: Stage, ids: str, title: str) -> _Plan:
     """Switch to a user the image has; with a shell to run it, own the app's directories first."""
     directories = _app_directories(ctx, stage) if has_shell(ctx, stage) else []
-    text = ctx.render("users/switch.j2", ids=ids, own=[shlex.quote(d) for d in directories])
+    text = functools.partial(
+        ctx.render, "users/switch.j2", ids=ids, own=[shlex.quote(d) for d in directories]
+    )
     if directories:
         title += f", owner of {', '.join(directories)}"
     return _Plan(title, _insert(insertion_point(stage), text, tuple(directories), adds_run=bool(directories)))
@@ -324,11 +329,15 @@ def _port_note(stage: Stage) -> str:
     )
 
 
-def _insert(after: Located, text: str, paths: tuple[str, ...], *, adds_run: bool) -> Fix | None:
-    edits = insert_lines_after(after, text)
-    return _fix(edits, paths, adds_run=adds_run) if edits is not None else None
+def _insert(after: Located, text: Callable[[], str], paths: tuple[str, ...], *, adds_run: bool) -> Fix | None:
+    """The fix that puts the lines ``text()`` renders after ``after``, rendered only when its
+    edits are read (the fix is applied, or its edits are shown)."""
+    insert = lines_after(after)
+    if insert is None:
+        return None
+    return _fix(lambda: insert(text()), paths, adds_run=adds_run)
 
 
-def _fix(edits: tuple[Edit, ...], paths: tuple[str, ...], *, adds_run: bool) -> Fix:
+def _fix(edits: Callable[[], Iterable[Edit]], paths: tuple[str, ...], *, adds_run: bool) -> Fix:
     changes = ImageChanges(config=("User",), paths=paths, layers=adds_run)
-    return Fix("Switch to a non-root user", edits, Applicability.UNSAFE, changes)
+    return Fix.later("Switch to a non-root user", edits, Applicability.UNSAFE, changes)

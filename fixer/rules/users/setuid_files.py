@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from fixer.diagnostic import Applicability, Edit, Fix, ImageChanges
 from fixer.rules._base import Context, FixAvailability, FixSafety, Located, Rule, Violation
-from fixer.rules._lines import insert_lines_after
+from fixer.rules._lines import lines_after
 from fixer.rules._run import Run, append_command
 from fixer.rules._stages import is_root, shipped_stage
 from fixer.rules.users._accounts import creates_accounts
@@ -135,17 +135,17 @@ def _is_strip(command: Command) -> bool:
 
 def _fix(ctx: Context, stage: Stage, command: str) -> Fix | None:
     if is_root(ctx.model.end_state(stage).user) is not False:  # ends as root: after its last step
-        edits = insert_lines_after(insertion_point(stage), _run_line(ctx, command))
-        return _fix_of(*edits) if edits is not None else None
+        insert = lines_after(insertion_point(stage))
+        return _fix_of(lambda: insert(_run_line(ctx, command))) if insert is not None else None
     switch = _switch_from_root(ctx, stage)
     if switch is None:
         return None  # runs as another user from the start: no step here could strip as root
     user_run = _user_creating_run(stage, switch)
     edit = append_command(user_run, command) if user_run is not None else None
     if edit is not None:
-        return _fix_of(edit)
+        return _fix_of(lambda: (edit,))
     at, _ = ctx.comment_block_above(switch)  # the comments above the USER stay with it
-    return _fix_of(Edit.insertion(at, _run_line(ctx, command)))
+    return _fix_of(lambda: (Edit.insertion(at, _run_line(ctx, command)),))
 
 
 def _switch_from_root(ctx: Context, stage: Stage) -> Located | None:
@@ -178,5 +178,6 @@ def _run_line(ctx: Context, command: str) -> str:
     return ctx.render("users/strip_setid.j2", command=command)
 
 
-def _fix_of(*edits: Edit) -> Fix:
-    return Fix("Strip the setuid and setgid bits", edits, Applicability.UNSAFE)
+def _fix_of(edits: Callable[[], Iterable[Edit]]) -> Fix:
+    """The fix, its edits made (its RUN rendered) only when they are read."""
+    return Fix.later("Strip the setuid and setgid bits", edits, Applicability.UNSAFE)
