@@ -132,11 +132,16 @@ class PackageInvocation:
     packages: tuple[Word, ...]
     command: Command
 
+    @property
+    def argument_options(self) -> frozenset[str]:
+        """The manager's options that take the next word as their argument (``-o``, ``--root``)."""
+        return _ARGUMENT_OPTIONS.get(self.manager, frozenset())
+
     def has_option(self, *names: str) -> bool:
         """Whether any of ``names`` (``-y``, ``--no-cache``) is given, also inside combined short
         flags (``-qy``) and as ``--name=value``; option arguments are never matched."""
         wanted = frozenset(names)
-        takes_argument = _ARGUMENT_OPTIONS.get(self.manager, frozenset())
+        takes_argument = self.argument_options
         skip = False
         for word in self.options:
             text = word.text
@@ -1031,10 +1036,18 @@ _YUM_ARGUMENTS: Final = _words(
 _APT_ARGUMENTS: Final = _words(
     "-o --option -c --config-file -t --target-release --default-release -a --host-architecture"
 )
+# aptitude's (its getopt string "DVZWvhS:uiF:w:sO:fdyPt:q::Rro:" and the long options declared
+# with has_arg=1).
+_APTITUDE_ARGUMENTS: Final = _words(
+    "-S -F -w -O -t -o --display-format --width --sort --target-release --add-user-tag"
+    " --add-user-tag-to --remove-user-tag --remove-user-tag-from --log-level --log-file"
+    " --log-config-file --group-by --show-package-names"
+)
 # Options that take the next word as their argument, per manager (global and subcommand ones).
 _ARGUMENT_OPTIONS: Final = {
     "apt-get": _APT_ARGUMENTS,
     "apt": _APT_ARGUMENTS,
+    "aptitude": _APTITUDE_ARGUMENTS,
     "apk": _words(
         "-X --repository -p --root -t --virtual --arch --keys-dir --repositories-file --cache-dir"
         " --cache-max-age"
@@ -1149,6 +1162,22 @@ def _invocation(command: Command) -> PackageInvocation | None:
     if found is None:
         return None
     manager, position = found
+    return _read_invocation(manager, command, position)
+
+
+def invocation_of(command: Command, manager: str) -> PackageInvocation | None:
+    """``command`` read as an invocation of ``manager`` when that is the program it runs
+    (through wrappers): for a manager ``Script.invocations`` does not read (``aptitude``)."""
+    if command.name is None:
+        return None
+    position = _unwrapped(command.words)
+    if position is None or command.words[position].text.rpartition("/")[2] != manager:
+        return None
+    return _read_invocation(manager, command, position + 1)
+
+
+def _read_invocation(manager: str, command: Command, position: int) -> PackageInvocation:
+    """``command``'s words from ``position`` on, as ``manager``'s options, subcommand and operands."""
     takes_argument = _ARGUMENT_OPTIONS.get(manager, frozenset())
     subcommand: Word | None = None
     options: list[Word] = []

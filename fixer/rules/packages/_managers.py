@@ -9,8 +9,8 @@ written for messages and edits. The tables come from the tools' own sources: dnf
 ``getNames``) and microdnf's command plugins (``X-Alias-Name``). On RHEL 8 and later ``yum``
 is dnf, so yum and dnf share one table.
 
-``aptitude`` is not among the managers the shell analysis reads: ``calls`` adds its
-invocations, read off the same commands (through ``sudo``/``env`` wrappers).
+``aptitude`` is not among the managers the shell analysis reads on its own (other rules would
+then see it): ``calls`` adds its invocations (``fixer.shell.invocation_of``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from fixer.shell import Command, PackageInvocation, Script, Word
+    from fixer.shell import PackageInvocation, Script, Word
 
 
 def _words(text: str) -> frozenset[str]:
@@ -105,79 +105,20 @@ def written(call: PackageInvocation, word: Word) -> str:
     return f"{call.manager} {head}"
 
 
-# aptitude's options that take an argument (its getopt string "DVZWvhS:uiF:w:sO:fdyPt:q::Rro:"
-# and the long options declared with has_arg=1).
-APTITUDE_ARGUMENTS: Final = _words(
-    "-S -F -w -O -t -o --display-format --width --sort --target-release --add-user-tag"
-    " --add-user-tag-to --remove-user-tag --remove-user-tag-from --log-level --log-file"
-    " --log-config-file --group-by --show-package-names"
-)
-# apt-get's (apt-private/private-cmndline.cc: the arguments declared with HasArg, ArbItem or
-# ConfigFile), as the shell analysis splits them off the operands.
-APT_ARGUMENTS: Final = _words(
-    "-o --option -c --config-file -t --target-release --default-release -a --host-architecture"
-)
-
-
 def calls(script: Script, *managers: str) -> list[PackageInvocation]:
     """``script.invocations(*managers)``, with ``aptitude``'s among them (all when none are
     named, or when ``aptitude`` is), in the order they run."""
     found = script.invocations(*managers) if managers else script.invocations()
     if managers and "aptitude" not in managers:
         return found
-    extra = [call for command in script.commands if (call := _aptitude(command)) is not None]
+    from fixer.shell import invocation_of  # the shell analysis loads only for files with a RUN
+
+    extra = [call for command in script.commands if (call := invocation_of(command, "aptitude")) is not None]
     return sorted([*found, *extra], key=lambda call: call.command.start) if extra else found
 
 
-def _aptitude(command: Command) -> PackageInvocation | None:
-    from fixer.shell import PackageInvocation  # the shell analysis loads only for files with a RUN
-
-    words = command.unwrapped() if command.name is not None else None
-    if not words or words[0].text.rpartition("/")[2] != "aptitude":
-        return None
-    subcommand: Word | None = None
-    options: list[Word] = []
-    packages: list[Word] = []
-    position = 1
-    while position < len(words):
-        word = words[position]
-        text = word.text
-        if text.startswith("-") and text != "-":
-            options.append(word)
-            if text == "--":
-                packages += words[position + 1 :]
-                break
-            if _leaves_argument(text, APTITUDE_ARGUMENTS) and position + 1 < len(words):
-                position += 1
-                options.append(words[position])
-        elif subcommand is None:
-            subcommand = word
-        else:
-            packages.append(word)
-        position += 1
-    return PackageInvocation(
-        manager="aptitude",
-        subcommand=None if subcommand is None else subcommand.value,
-        subcommand_word=subcommand,
-        options=tuple(options),
-        packages=tuple(packages),
-        command=command,
-    )
-
-
-def _leaves_argument(text: str, arguments: frozenset[str]) -> bool:
-    """Whether option word ``text`` takes the next word as its argument (``-t``, ``-qt``,
-    ``--sort``; not ``-tjammy`` or ``--sort=name``)."""
-    if text.startswith("--"):
-        return text in arguments
-    for position in range(1, len(text)):
-        if "-" + text[position] in arguments:
-            return position == len(text) - 1
-    return False
-
-
 def options(
-    call: PackageInvocation, arguments: frozenset[str], levels: frozenset[str] = frozenset()
+    call: PackageInvocation, levels: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, str | None]]:
     """The options of ``call`` one at a time, in order, each with its value: ``-qy`` is
     ``("-q", None), ("-y", None)``; ``-o quiet=2``, ``-oquiet=2`` and ``--option=quiet=2`` are
@@ -185,6 +126,7 @@ def options(
     ``levels`` (apt's ``-q``) takes the rest of its word as its value when that is a number
     (``-q2``, ``-q=2``), as apt's command line parser does; everything after ``--`` is no
     option."""
+    arguments = call.argument_options
     words = call.options
     index = 0
     while index < len(words):

@@ -9,7 +9,7 @@ from fixer.diagnostic import Fix
 from fixer.rules._base import Context, FixAvailability, Rule, Violation
 from fixer.rules._run import runs, sees_triggers
 from fixer.rules.packages._cleanup import fed_by_yes
-from fixer.rules.packages._managers import APT_ARGUMENTS, APTITUDE_ARGUMENTS, calls, full_name, options
+from fixer.rules.packages._managers import calls, full_name, options
 
 if TYPE_CHECKING:
     from fixer.shell import PackageInvocation
@@ -114,7 +114,7 @@ def _asks(call: PackageInvocation) -> bool:
     if call.manager == "aptitude":
         if full_name(call) not in APTITUDE_PROMPTING:
             return False
-        for name, value in options(call, APTITUDE_ARGUMENTS, frozenset({"-q"})):
+        for name, value in options(call, frozenset({"-q"})):
             if name in ("-y", "--assume-yes", "--schedule-only"):
                 return False
             key, _, item = (value or "").partition("=")
@@ -124,7 +124,7 @@ def _asks(call: PackageInvocation) -> bool:
     if full_name(call) not in PROMPTING:
         return False
     quiet, answered = 0, False
-    for name, value in options(call, APT_ARGUMENTS, frozenset({"-q"})):
+    for name, value in options(call, frozenset({"-q"})):
         if name in QUIET:
             quiet = int(value) if value is not None and value.isdigit() else quiet + 1
         elif name in YES or name in NO_PROMPT:
