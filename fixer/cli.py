@@ -9,8 +9,10 @@
     dfix explain RULE         print a rule's documentation (RULE: code, name or alias)
     dfix verify [PATH...]     build the original and the fixed file, explain every difference
 
-``rules`` and ``explain`` are subcommands only as the first argument: a directory literally named
-``rules`` is passed as ``./rules`` (or after a flag: ``dfix --check rules``).
+``rules``, ``explain`` and ``verify`` are subcommands only as the first argument: a directory
+literally named ``rules`` is passed as ``./rules`` (or after a flag: ``dfix --check rules``).
+The arguments are read by fixer/arguments.py against the commands declared at the end of this
+module; a usage error is exit 2 with the problem, the usage line and where the help is on stderr.
 
 Exit 2 on a usage error or any input that cannot be read, decoded or parsed; the other inputs are
 still processed and an input that fails is never written. stdout carries only the diff, the fixed
@@ -25,31 +27,33 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import fixer
+from fixer.arguments import (
+    OPTIONAL_MANY,
+    Arguments,
+    Command,
+    Option,
+    Positional,
+    UsageError,
+    help_text,
+    parse,
+    report,
+)
 from fixer.io import SourceError, create_new, read_dockerfile, read_stream, write_atomic
 from fixer.report import FileReport, Mode, OtherFile, Reporter, exit_code
 
 if TYPE_CHECKING:
-    import typer
-
     from fixer.config import Config
     from fixer.registry.resolver import Resolver
     from fixer.settings import RegistrySettings
 
 STDIN = "-"
 SUBCOMMANDS = ("rules", "explain", "verify")
-FLAGS = {
-    "--write": "write",
-    "--check": "check",
-    "--diff": "diff",
-    "--unsafe-fixes": "unsafe_fixes",
-    "--pin": "pin",
-    "--offline": "offline",
-    "--refresh": "refresh",
-}
+FORMATS = ("text", "json")  # of findings and of `dfix rules`
+VERIFY_FORMATS = ("text", "json", "markdown")
+BUILDERS = ("auto", "buildah", "docker")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +230,7 @@ def _fix(
             settings=config.settings,
             resolver=resolver,
             edit_files=edit_files,
+            diagnostic_edits=options.json,  # only the JSON report shows each finding's edits
         )
     except fixer.ParseError as error:
         raise SourceError(name, error.message, error.line, error.column) from None
@@ -281,11 +286,6 @@ def _report(
     )
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def make_options(
     paths: list[str],
     *,
@@ -295,7 +295,7 @@ def make_options(
     unsafe_fixes: bool,
     select: list[str] | None,
     ignore: list[str] | None,
-    output_format: Format,
+    output_format: str,
     stdin_filename: str | None,
     context: str | None = None,
     target: str | None = None,
@@ -305,6 +305,8 @@ def make_options(
     insecure_registries: Sequence[str] = (),
 ) -> Options:
     """Check how the arguments combine; raise ValueError on a usage error."""
+    if output_format not in FORMATS:
+        raise ValueError(f"--format: {output_format!r} is not a format; choose text or json")
     if write and (check or diff):
         raise ValueError("--write cannot be combined with --check or --diff")
     if STDIN in paths and len(paths) > 1:
@@ -321,7 +323,7 @@ def make_options(
         unsafe_fixes=unsafe_fixes,
         select=_split_codes(select),
         ignore=_split_codes(ignore),
-        json=output_format is Format.json,
+        json=output_format == "json",
         stdin_filename=stdin_filename,
         context=context,
         target=target,
@@ -349,12 +351,12 @@ def _split_codes(values: list[str] | None) -> list[str] | None:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
-def list_rules(output_format: Format) -> int:
-    """``dfix rules``: the registry on stdout, as a table or JSON."""
+def list_rules(output_format: str = "text") -> int:
+    """``dfix rules``: the registry on stdout, as a table (``text``) or JSON (``json``)."""
     from fixer.report.rules import rules_json, rules_table
     from fixer.rules import RULES
 
-    text = rules_json(RULES) if output_format is Format.json else rules_table(RULES)
+    text = rules_json(RULES) if output_format == "json" else rules_table(RULES)
     return _print(text)
 
 
@@ -404,282 +406,212 @@ def _standard_streams() -> None:
 
 
 def _main() -> None:
-    # typer costs ~150 ms per run (import, plus a pydantic adapter built for every parameter), twice
-    # the rest of `dfix -`. An argv of only flags and paths -- what editors, pre-commit and CI pass --
-    # is parsed here; anything else (values, --help, --version, errors) goes to typer. The same for
-    # the subcommands: their plain forms run directly, the rest (--help, errors) through typer.
     argv = sys.argv[1:]
-    if argv and argv[0] in SUBCOMMANDS:
-        command, args = argv[0], argv[1:]
-        code = _simple_subcommand(command, args)
-        if code is None:
-            _subcommand_app(command)(args=args, prog_name=f"dfix {command}")  # parses, runs and exits
-        sys.exit(code)
-    options = _simple_options(argv)
-    if options is None:
-        _app()(prog_name="dfix")  # parses, runs and exits
-    else:
-        sys.exit(run(options))
+    if argv and argv[0] in SUBCOMMANDS:  # only as the first argument: else ./rules is a path
+        sys.exit(_SUBCOMMAND_RUNNERS[argv[0]](argv[1:]))
+    sys.exit(_dfix(argv))
 
 
-def _simple_subcommand(command: str, args: list[str]) -> int | None:
-    """Run ``dfix rules [--format F]`` or ``dfix explain RULE`` and return the exit code; else None."""
-    if command == "verify":
-        return None  # always through typer: it has many options, and its builds dwarf typer's cost
-    if command == "explain":
-        return explain(args[0]) if len(args) == 1 and not args[0].startswith("-") else None
-    if not args:
-        return list_rules(Format.text)
-    if len(args) == 2 and args[0] == "--format" and args[1] in Format.__members__:
-        return list_rules(Format(args[1]))
-    return None
-
-
-def _simple_options(argv: list[str]) -> Options | None:
-    """The Options typer would build for ``argv`` when it holds only FLAGS and paths, else None."""
-    flags = dict.fromkeys(FLAGS.values(), False)
-    paths = []
-    for argument in argv:
-        if argument in FLAGS:
-            flags[FLAGS[argument]] = True
-        elif argument == STDIN or not argument.startswith("-"):
-            paths.append(argument)
-        else:
-            return None
+def _parsed(command: Command, argv: list[str]) -> Arguments | int:
+    """``argv`` read against ``command``; or the exit code once the help or a usage error is printed."""
     try:
-        return make_options(
-            paths or ["."],
-            write=flags["write"],
-            check=flags["check"],
-            diff=flags["diff"],
-            unsafe_fixes=flags["unsafe_fixes"],
-            pin=flags["pin"],
-            offline=flags["offline"],
-            refresh=flags["refresh"],
-            select=None,
-            ignore=None,
-            output_format=Format.text,
-            stdin_filename=None,
+        arguments = parse(command, argv)
+    except UsageError as error:
+        return report(command, error.message)
+    if arguments.help:
+        return _print(help_text(command))
+    return arguments
+
+
+def _dfix(argv: list[str]) -> int:
+    arguments = _parsed(DFIX, argv)
+    if isinstance(arguments, int):
+        return arguments
+    if arguments.flag("version"):
+        return _print(f"dfix {fixer.__version__}\n")
+    try:
+        options = make_options(
+            list(arguments.positionals) or ["."],
+            write=arguments.flag("write"),
+            check=arguments.flag("check"),
+            diff=arguments.flag("diff"),
+            unsafe_fixes=arguments.flag("unsafe_fixes"),
+            select=arguments.repeated("select"),
+            ignore=arguments.repeated("ignore"),
+            output_format=arguments.value("format") or "text",
+            stdin_filename=arguments.value("stdin_filename"),
+            context=arguments.value("context"),
+            target=arguments.value("target"),
+            pin=arguments.flag("pin"),
+            offline=arguments.flag("offline"),
+            refresh=arguments.flag("refresh"),
+            insecure_registries=arguments.repeated("insecure_registry") or (),
         )
-    except ValueError:
-        return None  # typer reports the usage error
+    except ValueError as error:
+        return report(DFIX, str(error))
+    return run(options)
 
 
-def _app() -> "typer.Typer":
-    import typer
-
-    def version_callback(value: bool) -> None:
-        if value:
-            print(f"dfix {fixer.__version__}")
-            raise typer.Exit()
-
-    def dfix(
-        paths: Annotated[
-            list[str] | None,
-            typer.Argument(metavar="PATH", help="Files and directories (default: .); '-' reads stdin."),
-        ] = None,
-        write: Annotated[
-            bool, typer.Option("--write", help="Apply the fixes in place; with '-', print the fixed text.")
-        ] = False,
-        check: Annotated[
-            bool, typer.Option("--check", help="Write nothing; exit 1 if --write would change a file.")
-        ] = False,
-        diff: Annotated[
-            bool, typer.Option("--diff", help="Like --check, and print the fixes as a unified diff.")
-        ] = False,
-        unsafe_fixes: Annotated[
-            bool, typer.Option("--unsafe-fixes", help="Also apply fixes that may change behaviour.")
-        ] = False,
-        select: Annotated[
-            list[str] | None, typer.Option(metavar="CODES", help="Only these rules (comma-separated).")
-        ] = None,
-        ignore: Annotated[
-            list[str] | None, typer.Option(metavar="CODES", help="Skip these rules (comma-separated).")
-        ] = None,
-        output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-        stdin_filename: Annotated[
-            str | None, typer.Option(metavar="NAME", help="The name of the file read from '-', for messages.")
-        ] = None,
-        context: Annotated[
-            str | None,
-            typer.Option(
-                metavar="DIR",
-                help="The build context, which some fixes read (default: the Dockerfile's directory).",
-            ),
-        ] = None,
-        target: Annotated[
-            str | None,
-            typer.Option(metavar="STAGE", help="The stage that ships (default: the last one)."),
-        ] = None,
-        pin: Annotated[
-            bool,
-            typer.Option(
-                "--pin",
-                help="Pin images to their digests, asking the registries (dfix's only network use).",
-            ),
-        ] = False,
-        offline: Annotated[
-            bool,
-            typer.Option("--offline", help="Pin images from the digest cache of earlier runs only."),
-        ] = False,
-        refresh: Annotated[
-            bool,
-            typer.Option("--refresh", help="Pin, and move existing pins whose tag now names another image."),
-        ] = False,
-        insecure_registry: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--insecure-registry", metavar="HOST", help="A registry asked over plain HTTP (repeatable)."
-            ),
-        ] = None,
-        version: Annotated[
-            bool,
-            typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
-        ] = False,
-    ) -> None:
-        """Find and fix security and best-practice problems in Dockerfiles."""
-        try:
-            options = make_options(
-                paths or ["."],
-                write=write,
-                check=check,
-                diff=diff,
-                unsafe_fixes=unsafe_fixes,
-                select=select,
-                ignore=ignore,
-                output_format=output_format,
-                stdin_filename=stdin_filename,
-                context=context,
-                target=target,
-                pin=pin,
-                offline=offline,
-                refresh=refresh,
-                insecure_registries=insecure_registry or (),
-            )
-        except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
-        raise typer.Exit(run(options))
-
-    return _single_command_app(dfix, epilog=EPILOG)
+def _rules(argv: list[str]) -> int:
+    arguments = _parsed(RULES_COMMAND, argv)
+    if isinstance(arguments, int):
+        return arguments
+    return list_rules(arguments.value("format") or "text")
 
 
-EPILOG = (
-    "\b\nOther commands:\n"
-    "  dfix rules [--format json]  list the rules\n"
-    "  dfix explain RULE           explain one (RULE: code, name or alias, e.g. DF601, DL3020)\n"
-    "  dfix verify [PATH...]       build the original and the fixed file; explain every difference\n"
-    "A directory named `rules` or `explain` is passed as ./rules, ./explain."
+def _explain(argv: list[str]) -> int:
+    arguments = _parsed(EXPLAIN, argv)
+    if isinstance(arguments, int):
+        return arguments
+    return explain(arguments.positionals[0])
+
+
+def _verify(argv: list[str]) -> int:
+    arguments = _parsed(VERIFY, argv)
+    if isinstance(arguments, int):
+        return arguments
+    try:
+        build_args = dict(_split_build_arg(value) for value in arguments.repeated("build_arg") or ())
+    except ValueError as error:
+        return report(VERIFY, str(error))
+    insecure = arguments.repeated("insecure_registry") or []
+    target = arguments.value("target")
+    options = Options(
+        list(arguments.positionals) or ["."],
+        unsafe_fixes=arguments.flag("unsafe_fixes"),
+        select=_split_codes(arguments.repeated("select")),
+        ignore=_split_codes(arguments.repeated("ignore")),
+        context=arguments.value("context"),
+        target=target,
+        pin=arguments.flag("pin"),
+        insecure_registries=tuple(insecure),
+    )
+    builder = arguments.value("builder") or "auto"
+    return run_verify(options, build_args, target, builder, insecure, arguments.value("format") or "text")
+
+
+# --- the commands' arguments (fixer/arguments.py parses them) -------------------------------------
+
+_SELECT = Option(
+    "--select", "select", "Only these rules (comma-separated; repeatable).", "CODES", repeat=True
+)
+_IGNORE = Option(
+    "--ignore", "ignore", "Skip these rules (comma-separated; repeatable).", "CODES", repeat=True
 )
 
+DFIX = Command(
+    "dfix",
+    "Find and fix security and best-practice problems in Dockerfiles.",
+    (
+        Option("--write", "write", "Apply the fixes in place; with '-', print the fixed text."),
+        Option("--check", "check", "Write nothing; exit 1 if --write would change a file."),
+        Option("--diff", "diff", "Like --check, and print the fixes as a unified diff."),
+        Option("--unsafe-fixes", "unsafe_fixes", "Also apply fixes that may change behaviour."),
+        _SELECT,
+        _IGNORE,
+        Option("--format", "format", "Output format (default: text).", choices=FORMATS),
+        Option(
+            "--stdin-filename", "stdin_filename", "The name of the file read from '-', for messages.", "NAME"
+        ),
+        Option(
+            "--context",
+            "context",
+            "The build context, which some fixes read (default: the Dockerfile's directory).",
+            "DIR",
+        ),
+        Option("--target", "target", "The stage that ships (default: the last one).", "STAGE"),
+        Option(
+            "--pin", "pin", "Pin images to their digests, asking the registries (dfix's only network use)."
+        ),
+        Option("--offline", "offline", "Pin images from the digest cache of earlier runs only."),
+        Option("--refresh", "refresh", "Pin, and move existing pins whose tag now names another image."),
+        Option(
+            "--insecure-registry",
+            "insecure_registry",
+            "A registry asked over plain HTTP (repeatable).",
+            "HOST",
+            repeat=True,
+        ),
+        Option("--version", "version", "Show the version."),
+    ),
+    Positional("PATH", "Files and directories (default: .); '-' reads stdin.", OPTIONAL_MANY),
+    epilog=(
+        "Other commands:\n"
+        "  dfix rules [--format json]  list the rules\n"
+        "  dfix explain RULE           explain one (RULE: code, name or alias, e.g. DF601, DL3020)\n"
+        "  dfix verify [PATH...]       build the original and the fixed file; explain every difference\n"
+        "\n"
+        "A directory named `rules`, `explain` or `verify` is passed as ./rules, ./explain, ./verify."
+    ),
+)
 
-def _subcommand_app(command: str) -> "typer.Typer":
-    import typer
+RULES_COMMAND = Command(
+    "dfix rules",
+    "List the rules: code, name, fix availability and summary.",
+    (Option("--format", "format", "Output format (default: text).", choices=FORMATS),),
+)
 
-    def rules(
-        output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-    ) -> None:
-        """List the rules: code, name, fix availability and summary."""
-        raise typer.Exit(list_rules(output_format))
+EXPLAIN = Command(
+    "dfix explain",
+    "Explain a rule: what it finds, why it matters, an example, and how safe its fix is.",
+    positional=Positional("RULE", "A rule code, name or alias (DF601, add-local-source, DL3020)."),
+)
 
-    def explain_rule(
-        rule: Annotated[
-            str,
-            typer.Argument(
-                metavar="RULE", help="A rule code, name or alias (DF601, add-local-source, DL3020)."
-            ),
-        ],
-    ) -> None:
-        """Explain a rule: what it finds, why it matters, an example, and how safe its fix is."""
-        raise typer.Exit(explain(rule))
+VERIFY = Command(
+    "dfix verify",
+    "Build the original and the fixed Dockerfile, compare the images, and explain every difference "
+    "by the fix that declared it.\n\n"
+    "This RUNS THE DOCKERFILE'S RUN STEPS, as `docker build` does: verify only files you would "
+    "build. Nothing else in dfix ever builds. Exit 0: every difference is explained; 1: a difference "
+    "no fix explains, or the fixed file does not build; 2: the original does not build, no builder "
+    "is installed, or a usage error.",
+    (
+        Option("--unsafe-fixes", "unsafe_fixes", "Also apply (and verify) the unsafe fixes."),
+        _SELECT,
+        _IGNORE,
+        Option("--context", "context", "The build context (default: the Dockerfile's directory).", "DIR"),
+        Option(
+            "--build-arg",
+            "build_arg",
+            "A build argument (repeatable); NAME alone takes its value from the environment.",
+            "K=V",
+            repeat=True,
+        ),
+        Option("--target", "target", "The stage to build.", "STAGE"),
+        Option(
+            "--builder",
+            "builder",
+            "buildah, docker (the Engine API at DOCKER_HOST), or auto (the default): buildah when "
+            "installed, else docker.",
+            choices=BUILDERS,
+        ),
+        Option(
+            "--insecure-registry",
+            "insecure_registry",
+            "A registry reached over plain HTTP (repeatable).",
+            "HOST",
+            repeat=True,
+        ),
+        Option("--pin", "pin", "Also pin images to their digests (asks the registries)."),
+        Option("--format", "format", "Output format (default: text).", choices=VERIFY_FORMATS),
+    ),
+    Positional("PATH", "Dockerfiles or directories (default: .).", OPTIONAL_MANY),
+)
 
-    if command == "verify":
-        return _single_command_app(_verify_command())  # run_verify handles Ctrl-C
-    return _single_command_app(rules if command == "rules" else explain_rule)
-
-
-class VerifyFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-def _verify_command() -> Callable[..., None]:
-    import typer
-
-    def verify(
-        paths: Annotated[
-            list[str] | None, typer.Argument(metavar="PATH", help="Dockerfiles or directories (default: .).")
-        ] = None,
-        unsafe_fixes: Annotated[
-            bool, typer.Option("--unsafe-fixes", help="Also apply (and verify) the unsafe fixes.")
-        ] = False,
-        select: Annotated[
-            list[str] | None, typer.Option(metavar="CODES", help="Only these rules (comma-separated).")
-        ] = None,
-        ignore: Annotated[
-            list[str] | None, typer.Option(metavar="CODES", help="Skip these rules (comma-separated).")
-        ] = None,
-        context: Annotated[
-            str | None,
-            typer.Option(metavar="DIR", help="The build context (default: the Dockerfile's directory)."),
-        ] = None,
-        build_arg: Annotated[
-            list[str] | None,
-            typer.Option("--build-arg", metavar="K=V", help="A build argument (repeatable)."),
-        ] = None,
-        target: Annotated[str | None, typer.Option(metavar="STAGE", help="The stage to build.")] = None,
-        builder: Annotated[
-            str,
-            typer.Option(
-                metavar="NAME",
-                help="auto, buildah or docker (the Engine API at DOCKER_HOST); auto: buildah when installed.",
-            ),
-        ] = "auto",
-        insecure_registry: Annotated[
-            list[str] | None,
-            typer.Option("--insecure-registry", metavar="HOST", help="A registry reached over plain HTTP."),
-        ] = None,
-        pin: Annotated[
-            bool, typer.Option("--pin", help="Also pin images to their digests (asks the registries).")
-        ] = False,
-        output_format: Annotated[
-            VerifyFormat, typer.Option("--format", help="Output format.")
-        ] = VerifyFormat.text,
-    ) -> None:
-        """Build the original and the fixed Dockerfile, compare the images, and explain every
-        difference by the fix that declared it.
-
-        This RUNS THE DOCKERFILE'S RUN STEPS, as `docker build` does: verify only files you
-        would build. Nothing else in dfix ever builds. Exit 0: every difference is explained;
-        1: a difference no fix explains, or the fixed file does not build; 2: the original
-        does not build, no builder is installed, or a usage error.
-        """
-        args = dict(_split_build_arg(value) for value in build_arg or ())
-        options = Options(
-            paths or ["."],
-            unsafe_fixes=unsafe_fixes,
-            select=_split_codes(select),
-            ignore=_split_codes(ignore),
-            context=context,
-            target=target,
-            pin=pin,
-            insecure_registries=tuple(insecure_registry or ()),
-        )
-        raise typer.Exit(
-            run_verify(options, args, target, builder, list(insecure_registry or ()), output_format)
-        )
-
-    return verify
+_SUBCOMMAND_RUNNERS: dict[str, Callable[[list[str]], int]] = {
+    "rules": _rules,
+    "explain": _explain,
+    "verify": _verify,
+}
 
 
 def _split_build_arg(value: str) -> tuple[str, str]:
-    import typer
-
+    """``K=V`` -> (K, V); ``NAME`` alone takes the value from the environment, as docker build
+    does. ValueError when it is not set there."""
     key, equals, rest = value.partition("=")
     if not equals:
-        # `--build-arg NAME` takes the value from the environment, as docker build does
         if key not in os.environ:
-            raise typer.BadParameter(f"--build-arg {key}: no value given and none in the environment")
+            raise ValueError(f"--build-arg {key}: no value given and none in the environment")
         return key, os.environ[key]
     return key, rest
 
@@ -690,7 +622,7 @@ def run_verify(
     target: str | None,
     builder_name: str,
     insecure: list[str],
-    output_format: VerifyFormat,
+    output_format: str = "text",
 ) -> int:
     """``dfix verify``: fix each file, build both versions, print the reports; the exit code."""
     from pathlib import Path
@@ -747,9 +679,9 @@ def run_verify(
                 )
                 reports.append(report)
                 code = max(code, report.verdict.exit_code)
-                if output_format is VerifyFormat.text:
+                if output_format == "text":
                     sys.stdout.write(render.render_text(report))
-                elif output_format is VerifyFormat.markdown:
+                elif output_format == "markdown":
                     sys.stdout.write(render.render_markdown(report))
                 sys.stdout.flush()
         except KeyboardInterrupt:
@@ -757,7 +689,7 @@ def run_verify(
             code = 130
         finally:
             builder.close()
-    if output_format is VerifyFormat.json and code != 130:
+    if output_format == "json" and code != 130:
         sys.stdout.write(render.render_json(reports, fixer.__version__))
     return code
 
@@ -775,14 +707,6 @@ def _registry_settings(paths: Sequence[str]) -> "RegistrySettings":
         mirrors.update(registry.mirrors)
         insecure += registry.insecure
     return RegistrySettings(tuple(sorted(mirrors.items())), tuple(dict.fromkeys(insecure)))
-
-
-def _single_command_app(command: Callable[..., None], epilog: str | None = None) -> "typer.Typer":
-    import typer
-
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-    app.command(epilog=epilog, context_settings={"help_option_names": ["-h", "--help"]})(command)
-    return app
 
 
 if __name__ == "__main__":

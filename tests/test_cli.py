@@ -160,9 +160,10 @@ def snapshot(path: Path) -> tuple[bytes, int, int]:
 # --- entry points, usage -------------------------------------------------------------------------
 
 
-def test_version(dfix: Runner) -> None:
-    result = dfix("--version")
-    assert (result.code, result.stdout) == (0, f"dfix {fixer.__version__}\n".encode())
+@pytest.mark.parametrize("args", [["--version"], ["--write", "--version", "."]])
+def test_version(dfix: Runner, args: list[str]) -> None:
+    result = dfix(*args)
+    assert (result.code, result.stdout, result.stderr) == (0, f"dfix {fixer.__version__}\n".encode(), "")
 
 
 def test_python_dash_m_fixer(tmp_path: Path) -> None:
@@ -175,6 +176,24 @@ def test_help(dfix: Runner) -> None:
     assert result.code == 0
     for option in ("--write", "--diff", "--check", "--unsafe-fixes", "--select", "--ignore", "--format"):
         assert option.encode() in result.stdout
+    text = result.stdout.decode()
+    for option in (
+        "--format text|json",
+        "--stdin-filename NAME",
+        "--context DIR",
+        "--target STAGE",
+        "--pin",
+        "--offline",
+        "--refresh",
+        "--insecure-registry HOST",
+        "--version",
+        "-h, --help",
+    ):
+        assert f"\n  {option} " in text, option
+    # the option list is two aligned columns
+    options = text.split("\nOptions:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    columns = {re.match(r"  \S.*?  +", line).end() for line in options if line.startswith("  -")}  # type: ignore[union-attr]
+    assert len(columns) == 1, options
 
 
 @pytest.mark.parametrize(
@@ -760,54 +779,261 @@ def test_findings_of_a_later_pass_are_placed_in_the_file_as_given(dfix: Runner, 
         ]
 
 
+# --- the argument parser (fixer/arguments.py) through the entry point ---------------------------
+
+MAIN_USAGE = ["Usage: dfix [OPTIONS] [PATH]...", "Try 'dfix --help' for more information."]
+
+
+def usage_lines(command: str) -> list[str]:
+    usage = {
+        "rules": "Usage: dfix rules [OPTIONS]",
+        "explain": "Usage: dfix explain RULE",
+        "verify": "Usage: dfix verify [OPTIONS] [PATH]...",
+    }[command]
+    return [usage, f"Try 'dfix {command} --help' for more information."]
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["-"],
-        ["-", "--write"],
-        ["--diff", "-"],
-        ["-", "--check", "--unsafe-fixes"],
-        ["Dockerfile"],
-        ["--check", "--diff", "."],
-        ["--write", "--unsafe-fixes", "Dockerfile"],
+        pytest.param(["--wirte"], "unknown option --wirte (did you mean --write?)", id="unknown-suggested"),
+        pytest.param(
+            ["--unsafe-fix"], "unknown option --unsafe-fix (did you mean --unsafe-fixes?)", id="near"
+        ),
+        pytest.param(["--bogus"], "unknown option --bogus", id="unknown-nothing-close"),
+        pytest.param(["-x", "-"], "unknown option -x", id="unknown-short"),
+        pytest.param(["--select=DF601", "--frmat=json"], "unknown option --frmat (did you mean --format?)"),
+        pytest.param(
+            ["--format", "xml"], "--format: 'xml' is not a format; choose text or json", id="choice"
+        ),
+        pytest.param(["--format=xml"], "--format: 'xml' is not a format; choose text or json", id="choice="),
+        pytest.param(["--select"], "--select needs a value (CODES)", id="missing-value-at-end"),
+        pytest.param(["--select", "--write"], "--select needs a value (CODES)", id="missing-value-flag"),
+        pytest.param(["--format", "-"], "--format needs a value (text|json)", id="missing-choice"),
+        pytest.param(["--write=yes"], "--write takes no value", id="value-to-a-flag"),
+        pytest.param(
+            ["--target", "build", "--target", "test", "-"],
+            "--target given twice with different values ('build', then 'test')",
+            id="twice-different",
+        ),
+        pytest.param(
+            ["--write", "--check", "Dockerfile"],
+            "--write cannot be combined with --check or --diff",
+            id="make-options",
+        ),
+        pytest.param(
+            ["--stdin-filename", "x", "Dockerfile"],
+            "--stdin-filename needs '-' as the only path",
+            id="make-options-stdin-filename",
+        ),
     ],
 )
-def test_flags_only_argv_matches_typer(dfix: Runner, tmp_path: Path, args: list[str]) -> None:
-    # main() parses an argv of only flags and paths itself; `--format text` sends the same to typer.
-    results: list[Result | bytes] = []
-    for parser, extra in [("own", []), ("typer", ["--format", "text"])]:
-        write_with_sources(
-            tmp_path / parser, "Dockerfile", b"FROM a:1\r\n" + SAFE + UNSAFE + NO_FIX.rstrip(b"\n")
-        )
-        results.append(dfix(*args, *extra, stdin=b"FROM a:1\n" + SAFE + UNSAFE, cwd=tmp_path / parser))
-        results.append((tmp_path / parser / "Dockerfile").read_bytes())
-    assert results[0] == results[2]
-    assert results[1] == results[3]
+def test_usage_errors_in_dfix_words(dfix: Runner, tmp_path: Path, args: list[str], message: str) -> None:
+    before = snapshot(write(tmp_path, "Dockerfile", CLEAN))
+    result = dfix(*args, cwd=tmp_path)
+    assert (result.code, result.stdout, result.messages) == (2, b"", [f"dfix: {message}", *MAIN_USAGE])
+    assert snapshot(tmp_path / "Dockerfile") == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["explain"], "missing RULE", id="explain-missing-rule"),
+        pytest.param(["explain", "DF601", "DL3020"], "unexpected argument 'DL3020'", id="explain-two"),
+        pytest.param(["explain", "--bogus", "DF601"], "unknown option --bogus", id="explain-option"),
+        pytest.param(["rules", "Dockerfile"], "unexpected argument 'Dockerfile'", id="rules-path"),
+        pytest.param(["rules", "--fromat", "json"], "unknown option --fromat (did you mean --format?)"),
+        pytest.param(
+            ["rules", "--format", "json", "--format", "text"],
+            "--format given twice with different values ('json', then 'text')",
+            id="rules-twice",
+        ),
+        pytest.param(
+            ["verify", "--format", "html"],
+            "--format: 'html' is not a format; choose text, json or markdown",
+            id="verify-format",
+        ),
+        pytest.param(
+            ["verify", "--builder", "podman"],
+            "--builder: 'podman' is not a builder; choose auto, buildah or docker",
+            id="verify-builder",
+        ),
+        pytest.param(["verify", "--build-arg"], "--build-arg needs a value (K=V)", id="verify-build-arg"),
+        pytest.param(
+            ["verify", "--build-arg", "DFIX_TEST_UNSET_ARG"],
+            "--build-arg DFIX_TEST_UNSET_ARG: no value given and none in the environment",
+            id="verify-build-arg-unset",
+        ),
+        pytest.param(["verify", "--write"], "unknown option --write", id="verify-no-write"),
+    ],
+)
+def test_subcommand_usage_errors_in_dfix_words(dfix: Runner, args: list[str], message: str) -> None:
+    result = dfix(*args)
+    command = args[0]
+    assert (result.code, result.stdout) == (2, b"")
+    assert result.messages == [f"dfix {command}: {message}", *usage_lines(command)]
+
+
+def test_the_same_value_twice_is_no_error(dfix: Runner) -> None:
+    once = dfix("--format", "json", "-", stdin=CLEAN)
+    assert dfix("--format", "json", "--format=json", "-", stdin=CLEAN) == once
+    assert once.code == 0
+
+
+@pytest.mark.parametrize(
+    ("spaced", "joined"),
+    [
+        (["--format", "json"], ["--format=json"]),
+        (["--select", "DF6"], ["--select=DF6"]),
+        (["--ignore", "DF601"], ["--ignore=DF601"]),
+        (["--stdin-filename", "Dockerfile"], ["--stdin-filename=Dockerfile"]),
+        (["--context", "."], ["--context=."]),
+    ],
+)
+def test_option_equals_value_is_option_space_value(
+    dfix: Runner, tmp_path: Path, spaced: list[str], joined: list[str]
+) -> None:
+    write_with_sources(tmp_path, "Dockerfile", CLEAN)
+    text = b"FROM a:1\n" + SAFE + UNSAFE
+    results = [dfix("--write", *args, "-", stdin=text, cwd=tmp_path) for args in (spaced, joined)]
+    assert results[0] == results[1]
+    assert results[0].code in (0, 1)
+
+
+def test_a_value_starting_with_a_dash_is_given_with_equals(dfix: Runner, tmp_path: Path) -> None:
+    write_with_sources(tmp_path, "Dockerfile", CLEAN)
+    result = dfix("--write", "--stdin-filename=-x/Dockerfile", "-", stdin=b"FROM a:1\n" + SAFE, cwd=tmp_path)
+    assert result.messages[0].startswith("-x/Dockerfile:2:1: DF601")
+
+
+def test_double_dash_ends_the_options(dfix: Runner, tmp_path: Path) -> None:
+    # a Dockerfile literally named `--write`: after `--` it is a path, and nothing is written
+    path = write_with_sources(tmp_path, "--write", b"FROM a:1\n" + SAFE)
+    before = snapshot(path)
+    result = dfix("--check", "--", "--write", cwd=tmp_path)
+    assert (result.code, result.messages) == (
+        1,
+        [finding("--write", 2, fixed=True), "Would fix 1 issue in 1 file."],
+    )
+    assert snapshot(path) == before
+    missing = dfix("--check", "--", "-h", cwd=tmp_path)
+    assert missing.messages == ["-h: No such file or directory", "1 input could not be processed."]
+
+
+def test_paths_and_options_interspersed(dfix: Runner, tmp_path: Path) -> None:
+    for name in ("a/Dockerfile", "b/Dockerfile"):
+        write_with_sources(tmp_path, name, b"FROM a:1\n" + SAFE)
+    canonical = dfix("--diff", "--select", "DF601", "--format", "json", "a", "b", cwd=tmp_path)
+    assert [f["path"] for f in canonical.json()["files"]] == ["a/Dockerfile", "b/Dockerfile"]
+    for args in (
+        ["a", "--diff", "b", "--select", "DF601", "--format", "json"],
+        ["--format=json", "a", "--select=DF601", "b", "--diff"],
+        ["a", "b", "--format", "json", "--diff", "--select", "DF601"],
+    ):
+        assert dfix(*args, cwd=tmp_path) == canonical, args
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        pytest.param(["--help"], "Usage: dfix [OPTIONS] [PATH]...", id="main"),
+        pytest.param(["-h"], "Usage: dfix [OPTIONS] [PATH]...", id="main-short"),
+        pytest.param(["--write", ".", "-h"], "Usage: dfix [OPTIONS] [PATH]...", id="main-after"),
+        pytest.param(["--bogus", "--format", "xml", "-h"], "Usage: dfix [OPTIONS] [PATH]...", id="help-wins"),
+        pytest.param(["rules", "-h"], "Usage: dfix rules [OPTIONS]", id="rules"),
+        pytest.param(
+            ["rules", "--format", "json", "--help"], "Usage: dfix rules [OPTIONS]", id="rules-after"
+        ),
+        pytest.param(["explain", "--help"], "Usage: dfix explain RULE", id="explain"),
+        pytest.param(["explain", "DF601", "-h"], "Usage: dfix explain RULE", id="explain-after"),
+        pytest.param(["verify", "--help"], "Usage: dfix verify [OPTIONS] [PATH]...", id="verify"),
+        pytest.param(
+            ["verify", ".", "--pin", "-h"], "Usage: dfix verify [OPTIONS] [PATH]...", id="verify-after"
+        ),
+    ],
+)
+def test_help_anywhere_on_stdout_exit_0(dfix: Runner, args: list[str], usage: str) -> None:
+    result = dfix(*args)
+    assert (result.code, result.stderr) == (0, "")
+    text = result.stdout.decode()
+    assert text.splitlines()[0] == usage
+    assert "  -h, --help " in text
+
+
+def test_verify_help_lists_its_options(dfix: Runner) -> None:
+    text = dfix("verify", "--help").stdout.decode()
+    for option in (
+        "--unsafe-fixes",
+        "--select CODES",
+        "--ignore CODES",
+        "--context DIR",
+        "--build-arg K=V",
+        "--target STAGE",
+        "--builder auto|buildah|docker",
+        "--insecure-registry HOST",
+        "--pin",
+        "--format text|json|markdown",
+    ):
+        assert f"  {option} " in text, option
+    assert "RUNS THE DOCKERFILE'S RUN STEPS" in text
+
+
+def test_build_arg_name_alone_takes_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixer.cli import _split_build_arg
+
+    monkeypatch.setenv("DFIX_TEST_ARG", "from-env")
+    monkeypatch.delenv("DFIX_TEST_UNSET_ARG", raising=False)
+    assert _split_build_arg("DFIX_TEST_ARG") == ("DFIX_TEST_ARG", "from-env")
+    assert _split_build_arg("K=a=b") == ("K", "a=b")
+    assert _split_build_arg("K=") == ("K", "")
+    with pytest.raises(ValueError, match="no value given and none in the environment"):
+        _split_build_arg("DFIX_TEST_UNSET_ARG")
+
+
+# What no dfix process imports any more (the CLI parses its own arguments), nor the plain runs
+# beyond what they need: the directory walk and the diff load only when asked for.
+HEAVY = ["typer", "pydantic", "click", "rich", "argparse", "pathspec", "difflib"]
 
 
 @pytest.mark.parametrize(
     ("argv", "stdin"),
     [
         pytest.param(["-", "--write"], CLEAN, id="stdin"),
+        pytest.param(["--write", "--stdin-filename", "Dockerfile", "-"], CLEAN, id="stdin-filename"),
+        pytest.param(["--format", "json", "-"], b"", id="json"),
+        pytest.param(["--select=DF6", "--ignore", "DF601", "--target", "x", "-"], b"", id="values"),
         pytest.param(["rules"], b"", id="rules"),
         pytest.param(["rules", "--format", "json"], b"", id="rules-json"),
         pytest.param(["explain", "DL3020"], b"", id="explain"),
+        pytest.param(["--help"], b"", id="help"),
+        pytest.param(["--version"], b"", id="version"),
     ],
 )
 def test_plain_runs_skip_heavy_imports(argv: list[str], stdin: bytes, tmp_path: Path) -> None:
-    # Cold start of `dfix -` (editor and pre-commit integrations) stays near the parser's own import;
-    # the subcommands' plain forms skip typer too.
+    # Cold start of `dfix -` (editor and pre-commit integrations) stays near the parser's own import,
+    # whatever options it is given.
     code = (
         f"import sys; sys.argv = ['dfix', *{argv!r}]\n"
         "from fixer.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ['typer', 'pydantic', 'pathspec', 'difflib']\n"
-        "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
     )
     result = runner([sys.executable, "-c", code], tmp_path)(stdin=stdin)
     assert result.messages[-1] == "[]"
     if stdin:
         assert result.stdout == stdin
+
+
+def test_only_the_error_path_imports_difflib(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.argv = ['dfix', '--wirte', '-']\n"
+        "from fixer.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('difflib' in sys.modules, 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    result = runner([sys.executable, "-c", code], tmp_path)()
+    assert result.messages[0] == "dfix: unknown option --wirte (did you mean --write?)"
+    assert result.messages[-1] == "True False"
 
 
 # --- dfix rules, dfix explain -------------------------------------------------------------------
@@ -833,7 +1059,7 @@ def test_rules_table(dfix: Runner) -> None:
     ]
 
 
-@pytest.mark.parametrize("args", [["--format", "json"], ["--format=json"]], ids=["own-parser", "typer"])
+@pytest.mark.parametrize("args", [["--format", "json"], ["--format=json"]], ids=["spaced", "equals"])
 def test_rules_json(dfix: Runner, args: list[str]) -> None:
     result = dfix("rules", *args)
     assert (result.code, result.stderr) == (0, "")
@@ -851,13 +1077,14 @@ def test_rules_json(dfix: Runner, args: list[str]) -> None:
         "fix_title": FIX_TITLE,
         "opt_in": False,
         "buildkit_check": None,
+        "reads_onbuild_triggers": False,  # ONBUILD ADD copies in the child's context: not read
         "image_changes": "nothing",  # ADD and COPY of plain files put the same files in the image
         "explanation": inspect.cleandoc(AddLocalSource.__doc__ or ""),
     }
 
 
-def test_rules_text_through_typer_matches(dfix: Runner) -> None:
-    assert dfix("rules", "--format=text") == dfix("rules")
+def test_rules_text_is_the_default_format(dfix: Runner) -> None:
+    assert dfix("rules", "--format=text") == dfix("rules", "--format", "text") == dfix("rules")
 
 
 @pytest.mark.parametrize(
@@ -948,7 +1175,9 @@ def test_subcommand_usage_error_exits_2(dfix: Runner, args: list[str]) -> None:
     assert f"Usage: dfix {args[0]}" in result.stderr
 
 
-@pytest.mark.parametrize(("command", "option"), [("rules", "--format"), ("explain", "RULE")])
+@pytest.mark.parametrize(
+    ("command", "option"), [("rules", "--format"), ("explain", "RULE"), ("verify", "--build-arg")]
+)
 def test_subcommand_help(dfix: Runner, command: str, option: str) -> None:
     result = dfix(command, "--help")
     assert result.code == 0

@@ -11,7 +11,8 @@ The Fix column says when a fix exists (always, or ``sometimes, …``) and how it
 ``dfix rules --format json`` gives a list of objects: ``code``, ``name``, ``summary``, ``aliases``,
 ``fix_availability`` (``none``, ``sometimes``, ``always``), ``fix_safety`` (``safe``, ``unsafe``,
 ``safe or unsafe``; null without a fix), ``fix_title``, ``buildkit_check``,
-``image_changes`` (what a fix may change in the built image, as ``dfix verify`` checks it) and
+``image_changes`` (what a fix may change in the built image, as ``dfix verify`` checks it),
+``reads_onbuild_triggers`` (whether ``ONBUILD RUN`` scripts are checked, and fixed, as RUNs) and
 ``explanation`` (the docstring). ``dfix explain`` prints a header (name, code, summary, aliases,
 fix availability) and then the rule's docstring, dedented, Markdown as written.
 """
@@ -24,6 +25,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from fixer.rules._base import FixAvailability, Rule
+from fixer.rules._run import reads_triggers
+
+# What a rule that reads triggers does with them (the rule's docs speak of RUN only).
+TRIGGERS = (
+    "Reads ONBUILD RUN triggers too, as they run in the builds FROM this image: under the shell, "
+    "user and ENV the stage ends with, without its ARGs, on top of the whole stage. A fix there "
+    "also changes the image config's OnBuild list."
+)
 
 HEADER = ("Code", "Name", "Fix", "Summary")
 
@@ -65,6 +74,7 @@ def rule_entry(rule: type[Rule]) -> dict[str, Any]:
         "fix_title": rule.fix_title,
         "opt_in": rule.opt_in,
         "buildkit_check": rule.buildkit_check,
+        "reads_onbuild_triggers": reads_triggers(rule),
         "image_changes": rule.image_changes.describe()
         if rule.fix_availability is not FixAvailability.NONE
         else None,
@@ -84,6 +94,8 @@ def explanation(rule: type[Rule]) -> str:
         header.append("Opt-in: runs only when selected (or, for the pinning rules, with --pin/--refresh).")
     if rule.buildkit_check:
         header.append(f"BuildKit check: {rule.buildkit_check}")
+    if reads_triggers(rule):
+        header.append(TRIGGERS)
     if rule.fix_availability is FixAvailability.NONE:
         header.append("No fix available.")
     else:
