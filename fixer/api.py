@@ -40,10 +40,11 @@ class FixResult:
 
     def edits(self) -> list[TextEdit]:
         """The edits that turn ``input`` into ``output``, placed in the input, sorted, never
-        overlapping: whole lines replaced, as difflib pairs them. An editor's format-on-save and
-        a bot apply these; each finding's own edits are that fix alone, and two of them may
-        overlap where one pass's fix rewrote what an earlier one wrote (DF110's merge over
-        DF102's cleanup), so applying every finding's edits is not the output."""
+        overlapping: whole lines replaced, as the diff pairs them (``fixer.linediff``). An
+        editor's format-on-save and a bot apply these; each finding's own edits are that fix
+        alone, and two of them may overlap where one pass's fix rewrote what an earlier one
+        wrote (DF110's merge over DF102's cleanup), so applying every finding's edits is not
+        the output."""
         return combined_edits(self.input, self.output)
 
 
@@ -52,12 +53,12 @@ def combined_edits(before: str, after: str) -> list[TextEdit]:
     at ``\\n``; a byte-order mark is no column)."""
     if before == after:
         return []
-    import difflib  # only when a file changed
+    from fixer.linediff import LineMatcher, split_lines  # only when a file changed
 
-    old, new = _lines(before), _lines(after)
+    old, new = split_lines(before), split_lines(after)
     starts = [0, *itertools.accumulate(map(len, old))]
     bom = BOM if before.startswith(BOM) and after.startswith(BOM) else ""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = LineMatcher(old, new)
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -70,11 +71,6 @@ def combined_edits(before: str, after: str) -> list[TextEdit]:
             TextEdit(*_position(before, starts, start, bom), *_position(before, starts, end, bom), content)
         )
     return edits
-
-
-def _lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
 
 
 def _position(text: str, starts: list[int], offset: int, bom: str) -> tuple[int, int]:

@@ -18,7 +18,9 @@ it: ``Origin`` maps a later pass's offsets back through the edits of the passes 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
+import gc
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,6 +91,46 @@ def run(
     for a file just rewritten) runs the output again: it is a fixed point, so that run changes
     nothing and reports exactly the findings left.
     """
+    with _fewer_collections():
+        return _run(
+            text, rules, level, overrides, build_context, settings, pins, edit_files, diagnostic_edits
+        )
+
+
+# A pass allocates millions of small objects (trees, shell words, views) and frees few in cycles:
+# at CPython's default 700 allocations a collection, a 1 MiB file spends a fifth of its time
+# in the collector walking objects that are all still alive.
+_GC_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while the engine runs (the ``gc`` thresholds are restored
+    after, unless something else changed them meanwhile)."""
+    before = gc.get_threshold()
+    if before[0] >= _GC_THRESHOLD:
+        yield
+        return
+    wanted = (_GC_THRESHOLD, *before[1:])
+    gc.set_threshold(*wanted)
+    try:
+        yield
+    finally:
+        if gc.get_threshold() == wanted:
+            gc.set_threshold(*before)
+
+
+def _run(
+    text: str,
+    rules: Sequence[Rule],
+    level: Applicability,
+    overrides: Mapping[str, Applicability] | None,
+    build_context: Path | None,
+    settings: Settings,
+    pins: Pins | None,
+    edit_files: bool,
+    diagnostic_edits: bool,
+) -> EngineResult:
     original = text
     tree = parse(text)
     # every diagnostic is placed in the input's lines

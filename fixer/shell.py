@@ -88,6 +88,12 @@ class Command:
     in_function: bool = False
     in_loop: bool = False
     stdin_heredoc: int | None = None
+    # Where the command a wrapper chain runs starts in ``words`` (see ``unwrapped``), found once:
+    # most rules ask it of every command, and the cached analysis shares commands across passes.
+    _unwrapped_at: int | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_unwrapped_at", _unwrapped(self.words))
 
     @property
     def assignments(self) -> tuple[str, ...]:
@@ -106,7 +112,7 @@ class Command:
         """The words of the command this one runs through wrappers (``sudo -u root rm -rf x``,
         ``env A=1 nice -n 5 rm x``: ``rm …``), itself when it is none; None when it runs nothing
         (``command -v rm``)."""
-        position = _unwrapped(self.words)
+        position = self._unwrapped_at
         return None if position is None else self.words[position:]
 
     def unwrapped_program(self) -> str | None:
@@ -1157,7 +1163,7 @@ def _invocation(command: Command) -> PackageInvocation | None:
     """The package-manager invocation ``command`` makes, if any."""
     if command.name is None:
         return None
-    position = _unwrapped(command.words)
+    position = command._unwrapped_at
     found = None if position is None else _manager(command.words, position)
     if found is None:
         return None
@@ -1170,7 +1176,7 @@ def invocation_of(command: Command, manager: str) -> PackageInvocation | None:
     (through wrappers): for a manager ``Script.invocations`` does not read (``aptitude``)."""
     if command.name is None:
         return None
-    position = _unwrapped(command.words)
+    position = command._unwrapped_at
     if position is None or command.words[position].text.rpartition("/")[2] != manager:
         return None
     return _read_invocation(manager, command, position + 1)

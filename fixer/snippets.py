@@ -10,7 +10,6 @@ must parse as instructions.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,7 @@ def _environment() -> jinja2.Environment:
 
 def render(template: str, tree: Dockerfile, **values: object) -> str:
     """Render ``template`` in ``tree``'s style; raises ValueError if the result does not parse."""
-    upper = _keywords_upper(tree)
+    upper = tree.keywords_upper
     jinja_template = _environment().get_template(template)
     rendered = jinja_template.render(
         keyword=lambda name: name.upper() if upper else name.lower(), escape=tree.escape, **values
@@ -45,12 +44,6 @@ def render(template: str, tree: Dockerfile, **values: object) -> str:
     text = rendered.replace("\n", newline(tree))
     parse(text)  # a template that renders to something BuildKit rejects is a bug: fail loudly
     return text
-
-
-def _keywords_upper(tree: Dockerfile) -> bool:
-    """Whether the file writes keywords in upper case (most do; ties go to upper case)."""
-    cases = Counter(node.keyword.isupper() for node in tree.instructions if node.keyword)
-    return cases[True] >= cases[False]
 
 
 def newline(tree: Dockerfile) -> str:

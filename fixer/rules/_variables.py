@@ -3,6 +3,7 @@ them (quotes and escapes removed, ``$VAR`` left as written)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ def definitions(located: Located) -> Iterator[tuple[str, str | None]]:
             yield name, _unquoted(default, node.escape) if equals else None
 
 
+@functools.lru_cache(maxsize=16384)  # pure; a file of thousands of ENVs re-reads them every pass
 def _unquoted(raw: str, escape: str) -> str:
     try:
         return process_word(raw, {}, escape=escape, skip_unset_env=True)

@@ -508,6 +508,9 @@ _WHITESPACE_COMMANDS: Final = frozenset({"expose", "from"})
 _HEREDOC_DIRECTIVES: Final = frozenset({"add", "copy", "run"})
 
 
+# Pure, and every pass of the engine parses the file again: all but the lines a fix rewrote are
+# the same lines as before.
+@functools.lru_cache(maxsize=16384)
 def parse_logical_line(line: str, escape: str = "\\") -> BuildKitNode:
     """``newNodeFromLine``: split the command and dispatch on its keyword.
 
@@ -546,6 +549,7 @@ def can_contain_heredoc(node: BuildKitNode) -> bool:
     return _go_lower(node.cmd) in _HEREDOC_DIRECTIVES and not node.json
 
 
+@functools.lru_cache(maxsize=4096)  # pure, asked again every pass (see parse_logical_line)
 def heredocs_from_line(line: str, *, heredoc_space: bool = True) -> tuple[HeredocSpec, ...]:
     """``heredocsFromLine``: the heredocs a line opens, in order.
 

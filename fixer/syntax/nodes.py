@@ -13,13 +13,15 @@ node can not hold two disagreeing truths. Nodes change through ``with_changes(..
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
 from fixer.syntax import buildkit
 from fixer.syntax.buildkit import BuildKitNode
 from fixer.syntax.lexer import lstrip_go, match_directive
+
+T = TypeVar("T")
 
 KEYWORDS = frozenset(
     {
@@ -227,7 +229,7 @@ class Instruction(Node):
 
     @property
     def upper_keyword(self) -> str:
-        return self.keyword.upper()
+        return self.buildkit.cmd.upper()
 
     @property
     def is_known(self) -> bool:
@@ -304,11 +306,23 @@ class Dockerfile(Node):
 
     body: tuple[TopLevel, ...]
     bom: str = ""
+    # What the properties below computed, kept as an instruction keeps its BuildKit node: the
+    # engine, the rules' context, the model and the templates all ask the same tree in every
+    # pass, and a 1 MiB file would pay each walk dozens of times.
+    _facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def _emit(self) -> Iterator[str]:
         yield self.bom
         for node in self.body:
             yield from node._emit()
+
+    def _fact(self, name: str, compute: Callable[[], T]) -> T:
+        if name not in self._facts:
+            self._facts[name] = compute()
+        return cast("T", self._facts[name])
+
+    def with_changes(self, **changes: object) -> Self:
+        return dataclasses.replace(self, _facts={}, **changes)  # type: ignore[arg-type]
 
     @property
     def line_count(self) -> int:
@@ -316,7 +330,7 @@ class Dockerfile(Node):
 
     @property
     def directives(self) -> tuple[Directive, ...]:
-        return tuple(node for node in self.body if isinstance(node, Directive))
+        return self._fact("directives", lambda: tuple(n for n in self.body if isinstance(n, Directive)))
 
     @property
     def escape(self) -> str:
@@ -327,15 +341,31 @@ class Dockerfile(Node):
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
-        return tuple(node for node in self.body if isinstance(node, Instruction))
+        return self._fact("instructions", lambda: tuple(n for n in self.body if isinstance(n, Instruction)))
 
-    def located(self) -> Iterator[tuple[TopLevel, int, int]]:
+    def located(self) -> tuple[tuple[TopLevel, int, int], ...]:
         """Each top-level node with its first line (1-based) and its character offset."""
+        return self._fact("located", lambda: tuple(self._locate()))
+
+    def _locate(self) -> Iterator[tuple[TopLevel, int, int]]:
         line, offset = 1, len(self.bom)
         for node in self.body:
             yield node, line, offset
             line += node.line_count
             offset += len(node.code)
+
+    @property
+    def keywords_upper(self) -> bool:
+        """Whether the file writes keywords in upper case (most do; ties go to upper case), the
+        case the lines a fix writes follow."""
+        return self._fact("keywords_upper", self._count_upper_keywords)
+
+    def _count_upper_keywords(self) -> bool:
+        cases = [0, 0]
+        for node in self.instructions:
+            if node.keyword:
+                cases[node.keyword.isupper()] += 1
+        return cases[1] >= cases[0]
 
     def located_instructions(self) -> list[Located]:
         return [

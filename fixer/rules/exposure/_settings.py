@@ -63,8 +63,13 @@ def assignments(ctx: Context) -> Iterator[Assignment]:
                 yield Assignment(name, value, start, end)
 
 
-def command_lines(ctx: Context) -> Iterator[CommandLine]:
-    """Every command of every RUN, unwrapped (``sudo -E apk add …`` is ``apk``)."""
+def command_lines(ctx: Context) -> list[CommandLine]:
+    """Every command of every RUN, unwrapped (``sudo -E apk add …`` is ``apk``): found once per
+    pass for the rules that read them."""
+    return ctx.shared("command-lines", lambda ctx: list(_command_lines(ctx)))
+
+
+def _command_lines(ctx: Context) -> Iterator[CommandLine]:
     for run in runs(ctx, triggers=True):
         for command in run.script.script.commands:
             program = command.unwrapped_program()

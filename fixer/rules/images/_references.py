@@ -111,12 +111,8 @@ def _arg_default_use(
         names = ", ".join(dict.fromkeys(variables)) or raw
         return _unpinnable("FROM", raw, image, start, end, f"it is assembled from ARGs ({names})")
     name = variables[0]
-    declarations = [
-        loc
-        for loc in ctx.model.instructions
-        if loc.node.upper_keyword == "ARG"
-        and any(w.partition("=")[0] == name for w in loc.node.buildkit.value)
-    ]
+    args = ctx.shared("image-args", _arg_reads)
+    declarations = args.declared.get(name, [])
     preamble = [loc for loc in declarations if ctx.model.stage_of(loc.offset) is None]
     if len(preamble) != 1 or len(declarations) != 1:
         return _unpinnable("FROM", raw, image, start, end, f"ARG {name} is declared more than once")
@@ -126,7 +122,7 @@ def _arg_default_use(
     default = words[index].partition("=")[2]
     if not default or not _plain(default):
         return _unpinnable("FROM", raw, image, start, end, f"ARG {name} has no plain default to pin")
-    if _read_elsewhere(ctx, name):
+    if name in args.read_elsewhere:
         return _unpinnable("FROM", raw, image, start, end, f"ARG {name} is read by other instructions too")
     span = _word_span(arg, index + 1)
     if span is None:
@@ -206,19 +202,29 @@ def _plain(word: str) -> bool:
     return not any(ch in word for ch in "$'\"\\`")
 
 
-def _read_elsewhere(ctx: Context, name: str) -> bool:
-    """Whether an instruction but FROM lines that are exactly ``${name}`` reads ``$name``."""
+@dataclass(frozen=True, slots=True)
+class _ArgReads:
+    """Where the file's ARGs are declared and read, found in one walk: every ``FROM ${NAME}`` asks."""
+
+    declared: dict[str, list[Located]]  # each name's ARG instructions, in text order
+    read_elsewhere: frozenset[str]  # names read by an instruction but FROM lines that are exactly ``${name}``
+
+
+def _arg_reads(ctx: Context) -> _ArgReads:
+    declared: dict[str, list[Located]] = {}
+    read: set[str] = set()
     for loc in ctx.model.instructions:
-        if loc.node.upper_keyword == "ARG" and ctx.model.stage_of(loc.offset) is None:
+        node = loc.node
+        keyword, words = node.upper_keyword, node.buildkit.value
+        if keyword == "ARG":
+            for name in dict.fromkeys(word.partition("=")[0] for word in words):
+                declared.setdefault(name, []).append(loc)
+            if ctx.model.stage_of(loc.offset) is None:
+                continue  # a preamble ARG declares; it reads nothing a stage sees
+        if keyword == "FROM" and words and _VARIABLE.fullmatch(words[0]):
             continue
-        for match in _VARIABLE.finditer(loc.node.logical_line):
-            if (match.group(1) or match.group(2)) != name:
-                continue
-            words = loc.node.buildkit.value
-            if loc.node.upper_keyword == "FROM" and words and _VARIABLE.fullmatch(words[0]):
-                continue
-            return True
-    return False
+        read.update(match.group(1) or match.group(2) for match in _VARIABLE.finditer(node.logical_line))
+    return _ArgReads(declared, frozenset(read))
 
 
 def _word_span(located: Located, index: int) -> tuple[int, int] | None:
