@@ -472,11 +472,21 @@ def _count_operator_styles(ctx: Context) -> bool:
 def _continuation_indent(ctx: Context, merged: list[Located]) -> str:
     """The indentation of continuation lines: the merged RUNs' own first, else the file's other
     RUNs' (tabs stay tabs), else four spaces."""
-    for located in [*merged, *ctx.instructions]:
+    own = _first_continuation_indent(merged)
+    # the file's, found once per pass: a file of thousands of one-line RUNs merges hundreds
+    # of them, and each merge walked the whole file
+    found = ctx.shared("run-continuation-indent", lambda c: _first_continuation_indent(c.instructions))
+    return own or found or "    "
+
+
+def _first_continuation_indent(instructions: list[Located]) -> str:
+    """The indentation of the first continuation line of the first RUN of ``instructions``
+    that has an indented one; "" when none has."""
+    for located in instructions:
         sources = [line for line in located.node.lines if isinstance(line, SourceLine)]
         if located.node.upper_keyword == "RUN" and len(sources) > 1:
             text = sources[1].text
             indent = text[: len(text) - len(lstrip_go(text))]
             if indent:
                 return indent
-    return "    "
+    return ""
