@@ -108,10 +108,7 @@ def _fewer_collections() -> Iterator[None]:
     """Collect garbage less often while the engine runs (the ``gc`` thresholds are restored
     after, unless something else changed them meanwhile)."""
     before = gc.get_threshold()
-    if before[0] >= _GC_THRESHOLD:
-        yield
-        return
-    wanted = (_GC_THRESHOLD, *before[1:])
+    wanted = (max(before[0], _GC_THRESHOLD), *before[1:])
     gc.set_threshold(*wanted)
     try:
         yield

@@ -34,7 +34,7 @@ class LineMatcher(difflib.SequenceMatcher[str]):
 
     def __init__(self, a: list[str], b: list[str]) -> None:
         super().__init__(None, a, b, autojunk=False)
-        self._lines = a, b
+        self._lines = a, b  # difflib's own ``a``/``b``, which typeshed does not declare
         self._blocks: list[difflib.Match] | None = None
 
     def get_matching_blocks(self) -> list[difflib.Match]:
@@ -65,9 +65,8 @@ def _match(
     i, j, i_end, j_end = i + head, j + head, i_end - tail, j_end - tail
     if i < i_end and j < j_end:
         anchors = _anchors(a[i:i_end], b[j:j_end]) if depth < _MAX_DEPTH else []
-        if anchors:
-            start_a, start_b = i, j
-            for x, y in [(start_a + x, start_b + y) for x, y in anchors] + [(i_end, j_end)]:
+        if anchors:  # each anchor's place in the whole lists, then the stretch's end
+            for x, y in [*((i + x, j + y) for x, y in anchors), (i_end, j_end)]:
                 blocks += _match(a, b, i, x, j, y, depth + 1)
                 if x < i_end:
                     blocks.append((x, y, 1))
